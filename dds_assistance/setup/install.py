@@ -1,0 +1,106 @@
+"""Install / uninstall (hooks ``after_install`` and ``before_uninstall``).
+
+Install creates the roles, the French Holiday List (this year and next) and the
+default settings; uninstall removes what install added — roles, custom fields,
+the Holiday List (unless something else uses it) and the settings.
+"""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+from dds_assistance.core.business_time import FRENCH_TIME_ZONE, FRENCH_WINDOWS, WEEKDAY_NAMES
+from dds_assistance.dds_assistance.doctype.assistance_settings.assistance_settings import (
+	clear_calendar_cache,
+)
+from dds_assistance.integrations.holiday_list import HOLIDAY_LIST_NAME, ensure_holiday_years
+
+DESK_ROLES = ("Assistance Agent", "Assistance Technician", "Assistance Manager")
+PORTAL_ROLE = "Assistance Client"
+ROLES = {**{role: 1 for role in DESK_ROLES}, PORTAL_ROLE: 0}  # role -> desk access
+
+# Custom fields the app adds to ERPNext doctypes: {doctype: [field, ...]}.
+CUSTOM_FIELDS: dict[str, list[dict]] = {}
+
+SETTINGS_DEFAULTS = {
+	"time_zone": FRENCH_TIME_ZONE,
+	"first_response_hours": 4,
+	"request_window_hours": 24,
+	"sla_warning_hours": 1,
+	"complaint_ack_days": 5,
+	"complaint_answer_days": 30,
+	"ticket_price": 100,
+	"support_company_name": "3D Dental Store",
+	"support_phone": "02 30 32 24 03",
+	"support_email": "support@3ddentalstore.fr",
+	"support_address": "75 route de Lyons-la-Forêt, 76000 Rouen",
+}
+
+
+def after_install():
+	create_roles()
+	if CUSTOM_FIELDS:
+		create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+	holiday_list = ensure_holiday_years()
+	set_default_settings(holiday_list)
+	frappe.db.commit()
+
+
+def create_roles():
+	for role, desk_access in ROLES.items():
+		if frappe.db.exists("Role", role):
+			continue
+		frappe.get_doc(
+			{"doctype": "Role", "role_name": role, "desk_access": desk_access, "restrict_to_domain": ""}
+		).insert(ignore_permissions=True)
+
+
+def set_default_settings(holiday_list: str | None):
+	settings = frappe.get_single("Assistance Settings")
+	for fieldname, value in SETTINGS_DEFAULTS.items():
+		if not settings.get(fieldname):
+			settings.set(fieldname, value)
+	if not settings.holiday_list and holiday_list:
+		settings.holiday_list = holiday_list
+	if not settings.opening_windows:
+		for weekday, start, end in FRENCH_WINDOWS:
+			settings.append(
+				"opening_windows", {"weekday": WEEKDAY_NAMES[weekday], "start_time": start, "end_time": end}
+			)
+	settings.flags.ignore_permissions = True
+	settings.save()
+
+
+def before_uninstall():
+	delete_custom_fields()
+	delete_holiday_list()
+	delete_roles()
+	frappe.db.delete("Singles", {"doctype": "Assistance Settings"})
+	clear_calendar_cache()
+
+
+def delete_custom_fields():
+	for doctype, fields in CUSTOM_FIELDS.items():
+		for field in fields:
+			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})
+			if name:
+				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+		frappe.clear_cache(doctype=doctype)
+
+
+def delete_holiday_list():
+	"""The app's Holiday List goes unless another document still points to it."""
+	if not frappe.db.exists("Holiday List", HOLIDAY_LIST_NAME):
+		return
+	frappe.db.set_single_value("Assistance Settings", "holiday_list", None)
+	try:
+		frappe.delete_doc("Holiday List", HOLIDAY_LIST_NAME, ignore_permissions=True)
+	except frappe.LinkExistsError:
+		print(f"Holiday List {HOLIDAY_LIST_NAME!r} is used elsewhere and was kept.")
+
+
+def delete_roles():
+	for role in ROLES:
+		if frappe.db.exists("Role", role):
+			frappe.db.delete("Has Role", {"role": role})
+			frappe.db.delete("Custom DocPerm", {"role": role})
+			frappe.delete_doc("Role", role, ignore_permissions=True, force=True)

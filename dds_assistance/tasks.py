@@ -1,0 +1,18 @@
+"""Scheduler entry points (hooks.scheduler_events). Thin: each calls the code
+that knows the rule, and commits per document."""
+
+import frappe
+
+from dds_assistance.integrations.holiday_list import ensure_holiday_years
+
+
+def extend_holiday_list():
+	"""Daily: keep next year's public holidays present in the calendar's Holiday List
+	(R-TIME-2). Idempotent: nothing is written once the list covers next year."""
+	holiday_list = frappe.db.get_single_value("Assistance Settings", "holiday_list")
+	try:
+		ensure_holiday_years(holiday_list or None)
+		frappe.db.commit()
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title="DDS Assistance: holiday list extension failed")
