@@ -393,3 +393,45 @@ def test_frappe_time_strings_with_microseconds():
 	assert normalise_windows([(0, "09:00:00.000000", "12:30:00")])[0] == ((9 * 3600, 12 * 3600 + 1800),)
 	with pytest.raises(ValueError):
 		normalise_windows([(0, "09:00:00.5", "12:30:00")])
+
+
+# --------------------------------------------------------------------------- subtract (SLA warnings)
+@pytest.mark.parametrize(
+	"end, hours, expected",
+	[
+		(datetime(2026, 11, 23, 15, 0), 1, datetime(2026, 11, 23, 14, 0)),
+		(datetime(2026, 11, 23, 14, 30), 1, datetime(2026, 11, 23, 12, 0)),  # across lunch
+		(datetime(2026, 11, 30, 10, 0), 1, datetime(2026, 11, 30, 9, 0)),  # at the opening, not Friday
+		(datetime(2026, 11, 30, 9, 30), 1, datetime(2026, 11, 27, 17, 0)),  # into Friday
+		(datetime(2027, 1, 4, 12, 30), 4, datetime(2026, 12, 31, 17, 0)),  # across 1 Jan and the year
+		(datetime(2026, 11, 28, 12, 0), 0, datetime(2026, 11, 28, 12, 0)),
+	],
+)
+def test_subtract_business_hours_examples(cal, end, hours, expected):
+	assert cal.subtract_business_hours(end, hours) == expected
+
+
+def test_subtract_rejects_negative(cal):
+	with pytest.raises(ValueError):
+		cal.subtract_business_hours(datetime(2026, 11, 23, 10), -1)
+
+
+@settings(max_examples=300 * SCALE, deadline=None)
+@given(end=moments, hours=st.floats(min_value=0, max_value=3000, allow_nan=False))
+def test_property_subtract_is_the_latest_start(cal, end, hours):
+	hours = round(hours, 4)
+	begin = cal.subtract_business_hours(end, hours)
+	assert begin <= end
+	assert abs(cal.business_hours_between(begin, end) - timedelta(hours=hours)) <= timedelta(microseconds=1)
+	if hours:
+		# latest: just after it, less business time remains
+		later = begin + timedelta(seconds=1)
+		assert later > end or cal.business_hours_between(later, end) < timedelta(hours=hours)
+
+
+@settings(max_examples=100 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(start=moments, minutes=st.integers(min_value=0, max_value=60 * 25))
+def test_property_weird_calendar_subtract_inverts(start, minutes):
+	a = start.replace(tzinfo=UTC)
+	back = WEIRD.subtract_business_hours(a, timedelta(minutes=minutes))
+	assert WEIRD.business_hours_between(back, a) == timedelta(minutes=minutes)

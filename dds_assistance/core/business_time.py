@@ -466,6 +466,44 @@ class BusinessCalendar:
 		leftover = timedelta(microseconds=micro - (whole_seconds - left) * 1_000_000)
 		return self._out(_consume(self._intervals(found), None, leftover), start)
 
+	def subtract_business_hours(self, end: datetime, hours) -> datetime:
+		"""The latest moment from which ``hours`` of business time run until ``end``:
+		``business_hours_between(result, end) == hours``. Used for "warn N business
+		hours before the deadline" (a warning that falls at an opening is given at
+		the opening, not at the previous evening's closing)."""
+		remaining = _hours(hours)
+		instant = self._to_utc(end)
+		day = self._local_date(instant)
+		result = _consume_back(self._intervals(day), instant, remaining)
+		if isinstance(result, datetime):
+			return self._out(result, end)
+		micro = result // MICROSECOND
+		if micro == 0:
+			return end
+		whole_seconds = -(-micro // 1_000_000)
+		found, left = self._find_day_back(day, whole_seconds)
+		leftover = timedelta(microseconds=micro - (whole_seconds - left) * 1_000_000)
+		return self._out(_consume_back(self._intervals(found), None, leftover), end)
+
+	def _find_day_back(self, before: date, amount: int) -> tuple[date, int]:
+		"""The latest day ``d`` < ``before`` such that the business seconds of
+		``d`` … ``before - 1`` reach ``amount``; and how much is left for ``d``."""
+		year, index = before.year, before.timetuple().tm_yday - 1  # days of ``year`` before ``before``
+		empty_years = 0
+		while True:
+			table = self._year_table(year)[0]
+			top = table[index]
+			if amount <= top:
+				last = bisect.bisect_right(table, top - amount) - 1
+				found = date(year, 1, 1) + timedelta(days=last)
+				return found, amount - (top - table[last + 1])
+			amount -= top
+			empty_years = empty_years + 1 if not top else 0
+			if empty_years > MAX_SEARCH_DAYS // 366:
+				raise ValueError("The calendar has no opening in the previous twenty years")
+			year -= 1
+			index = len(self._year_table(year)[0]) - 1
+
 	def add_business_days(self, start: datetime | date, days: int) -> datetime:
 		"""The end (last closing time) of the ``days``-th business day strictly
 		after the calendar day of ``start`` (R-TIME-4). A ``date`` gives a naive
@@ -504,6 +542,20 @@ def _consume(intervals, instant: datetime | None, remaining: timedelta):
 		available = end - begin
 		if remaining <= available:
 			return begin + remaining
+		remaining -= available
+	return remaining
+
+
+def _consume_back(intervals, instant: datetime | None, remaining: timedelta):
+	"""Spend ``remaining`` backwards in the day's intervals from ``instant``: the
+	moment it runs out, or what is left at the start of the day."""
+	for start, end in reversed(intervals):
+		if instant is not None and start >= instant:
+			continue
+		top = end if instant is None or instant > end else instant
+		available = top - start
+		if remaining <= available:
+			return top - remaining
 		remaining -= available
 	return remaining
 

@@ -1,0 +1,65 @@
+"""First-response service level (R-TKT-9, R-TKT-10).
+
+The due time and the warning time are computed once, when their inputs change
+(R-TIME-5), and stored; the sweep only compares them with the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from dds_assistance.core.business_time import BusinessCalendar
+from dds_assistance.core.tickets import EXTENSION_REASONS, TicketRuleError
+
+ON_TRACK = "On Track"
+AT_RISK = "At Risk"
+BREACHED = "Breached"
+MET = "Met"
+SLA_STATES = (ON_TRACK, AT_RISK, BREACHED, MET)
+PENDING_STATES = (ON_TRACK, AT_RISK)
+
+
+@dataclass(frozen=True)
+class ResponseTarget:
+	due: datetime
+	warn_at: datetime
+
+
+def response_target(
+	calendar: BusinessCalendar, received_at: datetime, response_hours: float, warning_hours: float
+) -> ResponseTarget:
+	"""Due = receipt + N business hours; warning = the latest moment with
+	``warning_hours`` business hours still to go (never before the receipt)."""
+	due = calendar.add_business_hours(received_at, response_hours)
+	warn_at = calendar.subtract_business_hours(due, min(warning_hours, response_hours))
+	return ResponseTarget(due=due, warn_at=max(warn_at, received_at))
+
+
+def sla_state(now: datetime, due: datetime, warn_at: datetime, responded_at: datetime | None) -> str:
+	"""The first-response state at ``now``. A response after the due time leaves
+	the ticket Breached: the breach happened."""
+	if responded_at is not None:
+		return MET if responded_at <= due else BREACHED
+	if now >= due:
+		return BREACHED
+	if now >= warn_at:
+		return AT_RISK
+	return ON_TRACK
+
+
+def check_extension(current_due: datetime, new_due: datetime, reason: str, note: str | None) -> None:
+	"""R-TKT-10: an extension names a reason from the terms' list, explains itself
+	and moves the due time later."""
+	if reason not in EXTENSION_REASONS:
+		raise TicketRuleError(
+			"extension_reason",
+			"An extension needs one of these reasons: {0}.",
+			", ".join(EXTENSION_REASONS),
+		)
+	if not (note or "").strip():
+		raise TicketRuleError("extension_note", "Explain the extension in a note.")
+	if new_due <= current_due:
+		raise TicketRuleError(
+			"extension_due", "The new due time must be later than the current one ({0}).", current_due
+		)

@@ -1,0 +1,243 @@
+"""Assistance tickets: the decisions of section 3 and 10 of the rules.
+
+Pure functions over plain values. A refusal is a :class:`TicketRuleError`
+carrying a stable ``code``, the English message template (``{0}`` placeholders,
+the same string the French translation file knows) and its arguments, so the
+Frappe side can translate it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dds_assistance.core.business_time import BusinessCalendar
+
+# --------------------------------------------------------------------------- statuses
+INCOMPLETE = "Incomplete"  # R-TKT-8 information missing
+NEW = "New"  # received, complete, awaiting the agent's decision
+AWAITING_PAYMENT = "Awaiting Payment"  # on-demand, invoiced, not (or no longer) paid
+OPEN = "Open"  # may be worked on: paid or covered
+IN_PROGRESS = "In Progress"
+WAITING_ON_CLIENT = "Waiting on Client"
+RESOLVED = "Resolved"
+CLOSED = "Closed"
+REJECTED = "Rejected"
+CANCELLED = "Cancelled"
+
+STATUSES = (
+	INCOMPLETE,
+	NEW,
+	AWAITING_PAYMENT,
+	OPEN,
+	IN_PROGRESS,
+	WAITING_ON_CLIENT,
+	RESOLVED,
+	CLOSED,
+	REJECTED,
+	CANCELLED,
+)
+# R-TKT-4: statuses in which work is (or has been) done — only for a paid ticket
+WORKING_STATUSES = frozenset({OPEN, IN_PROGRESS, WAITING_ON_CLIENT, RESOLVED, CLOSED})
+FINAL_STATUSES = frozenset({CLOSED, REJECTED, CANCELLED})
+# statuses in which the first-response clock runs (R-TKT-9)
+SLA_RUNNING_STATUSES = frozenset({INCOMPLETE, NEW, AWAITING_PAYMENT, OPEN, IN_PROGRESS, WAITING_ON_CLIENT})
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+	INCOMPLETE: frozenset({NEW, REJECTED}),
+	NEW: frozenset({INCOMPLETE, AWAITING_PAYMENT, OPEN, REJECTED}),
+	AWAITING_PAYMENT: frozenset({OPEN, CANCELLED}),
+	OPEN: frozenset({AWAITING_PAYMENT, IN_PROGRESS, WAITING_ON_CLIENT, RESOLVED, CANCELLED}),
+	IN_PROGRESS: frozenset({AWAITING_PAYMENT, WAITING_ON_CLIENT, RESOLVED}),
+	WAITING_ON_CLIENT: frozenset({AWAITING_PAYMENT, IN_PROGRESS, RESOLVED}),
+	RESOLVED: frozenset({IN_PROGRESS, CLOSED}),  # same incident only, before closing
+	CLOSED: frozenset(),  # R-TKT-5: never reopened
+	REJECTED: frozenset(),
+	CANCELLED: frozenset(),
+}
+
+# --------------------------------------------------------------------------- coverage
+PREMIUM = "Premium"
+ON_DEMAND = "On-demand"
+
+CHANNELS = ("E-mail", "Web Form", "Phone", "Portal")  # R-TKT-6
+
+EXTENSION_REASONS = ("Force majeure", "High demand", "Exceptional circumstances")  # R-TKT-10
+
+MIN_DESCRIPTION_LENGTH = 20  # R-TKT-8: "a precise description"
+
+
+class TicketRuleError(ValueError):
+	"""A business rule refused something. ``message`` is an English template with
+	``{0}``-style placeholders; ``args`` fill them."""
+
+	def __init__(self, code: str, message: str, *args):
+		self.code, self.message, self.args_ = code, message, args
+		super().__init__(message.format(*args))
+
+
+@dataclass(frozen=True)
+class SubscriptionFacts:
+	"""What coverage needs to know of one subscription of the client."""
+
+	name: str
+	term_start: date
+	term_end: date  # last day covered (inclusive)
+	licence_valid_until: date | None
+	active: bool = True  # not ended, terminated or suspended
+
+
+@dataclass(frozen=True)
+class Coverage:
+	kind: str  # PREMIUM or ON_DEMAND
+	subscription: str | None = None
+	reason: str = ""
+
+
+def decide_coverage(subscriptions: Iterable[SubscriptionFacts], at: datetime | date) -> Coverage:
+	"""R-TKT-1: covered by Premium when an active subscription's term holds ``at``
+	and the exocad licence is up to date on that day; otherwise an on-demand ticket."""
+	day = at.date() if isinstance(at, datetime) else at
+	lapsed = None
+	for sub in subscriptions:
+		if not sub.active or not sub.term_start <= day <= sub.term_end:
+			continue
+		if sub.licence_valid_until is None or sub.licence_valid_until < day:
+			lapsed = sub
+			continue
+		return Coverage(PREMIUM, sub.name, "active subscription and licence up to date")
+	if lapsed is not None:
+		return Coverage(ON_DEMAND, None, "exocad licence not up to date")
+	return Coverage(ON_DEMAND, None, "no active Premium subscription")
+
+
+# --------------------------------------------------------------------------- request
+def missing_request_information(
+	*,
+	customer: str | None,
+	client_number: str | None,
+	serial_no: str | None,
+	equipment_reference: str | None,
+	description: str | None,
+) -> list[str]:
+	"""R-TKT-8: the fields a request still lacks (empty list when complete)."""
+	missing = []
+	for key, value in (
+		("customer", customer),
+		("client_number", client_number),
+		("serial_no", serial_no),
+		("equipment_reference", equipment_reference),
+	):
+		if not (value or "").strip():
+			missing.append(key)
+	if len(_plain_text(description)) < MIN_DESCRIPTION_LENGTH:
+		missing.append("description")
+	return missing
+
+
+def _plain_text(value: str | None) -> str:
+	"""Text of a (possibly HTML) description, whitespace collapsed."""
+	import html
+	import re
+
+	text = re.sub(r"<[^>]*>", " ", value or "")
+	return " ".join(html.unescape(text).split())
+
+
+def is_late_request(
+	calendar: BusinessCalendar, incident_at: datetime, received_at: datetime, window_hours: float
+) -> bool:
+	"""R-TKT-7: a request received more than ``window_hours`` business hours after
+	the incident is late."""
+	if incident_at > received_at:
+		raise TicketRuleError(
+			"incident_after_receipt",
+			"The incident ({0}) cannot be after the receipt of the request ({1}).",
+			incident_at,
+			received_at,
+		)
+	return calendar.business_hours_between(incident_at, received_at) > timedelta(hours=window_hours)
+
+
+# --------------------------------------------------------------------------- transitions
+def check_transition(
+	current: str,
+	target: str,
+	*,
+	coverage: str,
+	paid: bool,
+	late: bool = False,
+	late_accepted: bool = False,
+	missing: Iterable[str] = (),
+) -> None:
+	"""Raise :class:`TicketRuleError` unless a ticket in ``current`` may move to
+	``target`` (R-TKT-4, R-TKT-5, R-TKT-7, R-TKT-8)."""
+	if target not in TRANSITIONS:
+		raise TicketRuleError("unknown_status", "Unknown ticket status: {0}.", target)
+	if current == target:
+		return
+	if current == CLOSED:
+		raise TicketRuleError(
+			"closed", "A closed ticket cannot be reopened: open a new ticket for a new incident."
+		)
+	if target not in TRANSITIONS.get(current, ()):
+		raise TicketRuleError(
+			"transition", "A ticket cannot go from status {0} to status {1}.", current, target
+		)
+	missing = list(missing)
+	if missing and target not in (INCOMPLETE, REJECTED):
+		raise TicketRuleError(
+			"incomplete",
+			"The request is incomplete ({0}): it cannot go further until it is completed.",
+			", ".join(missing),
+		)
+	if late and not late_accepted and target not in (INCOMPLETE, NEW, REJECTED):
+		raise TicketRuleError(
+			"late",
+			"The request was made more than 24 business hours after the incident: "
+			"refuse it or accept it explicitly first.",
+		)
+	if target in WORKING_STATUSES and coverage == ON_DEMAND and not paid:
+		raise TicketRuleError(
+			"payment_required",
+			"Payment is due before any assistance: this ticket's invoice is not fully paid.",
+		)
+
+
+def status_after_payment_change(status: str, coverage: str, paid: bool) -> str:
+	"""R-TKT-4: the status a ticket takes when its payment state changes. Paid →
+	an awaiting ticket opens; unpaid again (payment cancelled, invoice cancelled
+	or credited) → a ticket being worked on is locked back to Awaiting Payment.
+	Resolved and closed tickets keep their status (the accountant's report flags
+	them)."""
+	if coverage != ON_DEMAND:
+		return status
+	if paid and status == AWAITING_PAYMENT:
+		return OPEN
+	if not paid and status in (OPEN, IN_PROGRESS, WAITING_ON_CLIENT):
+		return AWAITING_PAYMENT
+	return status
+
+
+def accept_target(coverage: str) -> str:
+	"""The status an accepted request goes to: on-demand waits for payment."""
+	return AWAITING_PAYMENT if coverage == ON_DEMAND else OPEN
+
+
+# --------------------------------------------------------------------------- tariff (R-TKT-3)
+@dataclass(frozen=True)
+class PriceSplit:
+	net: float
+	tax: float
+	gross: float
+
+
+def split_inclusive_price(gross: float, rate_percent: float = 20.0) -> PriceSplit:
+	"""100 € TTC at 20 % → 83.33 HT + 16.67 VAT (rounded to the cent, net + tax = gross)."""
+	if gross <= 0:
+		raise TicketRuleError("price", "The ticket price must be greater than zero.")
+	if rate_percent < 0:
+		raise TicketRuleError("rate", "The VAT rate cannot be negative.")
+	net = round(gross / (1 + rate_percent / 100) + 1e-9, 2)
+	return PriceSplit(net=net, tax=round(gross - net, 2), gross=round(gross, 2))

@@ -1,0 +1,252 @@
+"""Ticket decisions (R-TKT-1 … R-TKT-10, R-ACC-1) and the first-response SLA."""
+
+from datetime import date, datetime, timedelta
+from itertools import product
+
+import pytest
+
+from dds_assistance.core import sla
+from dds_assistance.core import tickets as t
+from dds_assistance.core.business_time import french_business_calendar
+
+
+@pytest.fixture(scope="module")
+def cal():
+	return french_business_calendar()
+
+
+def sub(name="SUB-1", start=date(2026, 1, 1), end=date(2026, 12, 31), licence=date(2027, 6, 30), active=True):
+	return t.SubscriptionFacts(name, start, end, licence, active)
+
+
+# --------------------------------------------------------------------------- R-TKT-1 coverage
+def test_r_tkt_1_no_subscription_is_on_demand():
+	coverage = t.decide_coverage([], datetime(2026, 11, 23, 10))
+	assert coverage.kind == t.ON_DEMAND and coverage.subscription is None
+
+
+def test_r_tkt_1_active_subscription_and_licence_is_premium():
+	coverage = t.decide_coverage([sub()], datetime(2026, 11, 23, 10))
+	assert coverage == t.Coverage(t.PREMIUM, "SUB-1", coverage.reason)
+
+
+@pytest.mark.parametrize(
+	"facts, day, expected",
+	[
+		(sub(licence=date(2026, 11, 22)), date(2026, 11, 23), t.ON_DEMAND),  # licence lapsed yesterday
+		(sub(licence=date(2026, 11, 23)), date(2026, 11, 23), t.PREMIUM),  # valid through today
+		(sub(licence=None), date(2026, 11, 23), t.ON_DEMAND),
+		(sub(active=False), date(2026, 11, 23), t.ON_DEMAND),
+		(sub(), date(2027, 1, 1), t.ON_DEMAND),  # term over
+		(sub(), date(2025, 12, 31), t.ON_DEMAND),  # not begun
+		(sub(), date(2026, 12, 31), t.PREMIUM),  # last day of the term
+	],
+)
+def test_r_tkt_1_coverage_boundaries(facts, day, expected):
+	assert t.decide_coverage([facts], day).kind == expected
+
+
+def test_r_tkt_1_lapsed_licence_reason_is_given():
+	coverage = t.decide_coverage([sub(licence=date(2020, 1, 1))], date(2026, 5, 5))
+	assert coverage.kind == t.ON_DEMAND and "licence" in coverage.reason
+
+
+# --------------------------------------------------------------------------- R-TKT-8 completeness
+def request(**overrides):
+	values = dict(
+		customer="CUST-1",
+		client_number="C-0042",
+		serial_no="SN-123",
+		equipment_reference="exocad DentalCAD 3.2",
+		description="The scanner stops responding after the export of a crown.",
+	)
+	values.update(overrides)
+	return values
+
+
+def test_r_tkt_8_complete_request():
+	assert t.missing_request_information(**request()) == []
+
+
+@pytest.mark.parametrize(
+	"field", ["customer", "client_number", "serial_no", "equipment_reference", "description"]
+)
+def test_r_tkt_8_each_missing_piece_is_named(field):
+	assert t.missing_request_information(**request(**{field: "   "})) == [field]
+	assert t.missing_request_information(**request(**{field: None})) == [field]
+
+
+def test_r_tkt_8_vague_description_is_incomplete():
+	assert t.missing_request_information(**request(description="<p>bug</p>")) == ["description"]
+	assert t.missing_request_information(**request(description="<p>" + "x " * 5 + "</p>")) == ["description"]
+
+
+# --------------------------------------------------------------------------- R-TKT-7 window
+def test_r_tkt_7_within_24_business_hours_is_on_time(cal):
+	incident = datetime(2026, 11, 23, 9, 0)
+	assert not t.is_late_request(cal, incident, datetime(2026, 11, 26, 12, 0), 24)  # exactly 24 bh
+
+
+def test_r_tkt_7_after_24_business_hours_is_late(cal):
+	incident = datetime(2026, 11, 23, 9, 0)
+	assert t.is_late_request(cal, incident, datetime(2026, 11, 26, 12, 1), 24)
+
+
+def test_r_tkt_7_weekend_and_holidays_do_not_count(cal):
+	# Friday 17:00 → Thursday 17:00 across the weekend and 11 Nov: 0.5 + 7 + 7 + 7 = 21.5 bh
+	assert not t.is_late_request(cal, datetime(2026, 11, 6, 17, 0), datetime(2026, 11, 12, 17, 0), 24)
+
+
+def test_r_tkt_7_incident_after_receipt_is_refused(cal):
+	with pytest.raises(t.TicketRuleError) as caught:
+		t.is_late_request(cal, datetime(2026, 11, 24), datetime(2026, 11, 23), 24)
+	assert caught.value.code == "incident_after_receipt"
+
+
+# --------------------------------------------------------------------------- transitions
+@pytest.mark.parametrize("target", sorted(t.WORKING_STATUSES - {t.CLOSED}))
+def test_r_tkt_4_unpaid_on_demand_cannot_reach_working_status(target):
+	source = {t.OPEN: t.AWAITING_PAYMENT}.get(target, t.OPEN)
+	with pytest.raises(t.TicketRuleError) as caught:
+		t.check_transition(source, target, coverage=t.ON_DEMAND, paid=False)
+	assert caught.value.code == "payment_required"
+	assert "Payment is due before any assistance" in str(caught.value)
+
+
+def test_r_tkt_4_payment_gate_over_every_transition():
+	"""For every allowed edge into a working status: refused unpaid, allowed paid
+	or covered."""
+	for current, targets in t.TRANSITIONS.items():
+		for target in targets:
+			if target not in t.WORKING_STATUSES:
+				continue
+			with pytest.raises(t.TicketRuleError):
+				t.check_transition(current, target, coverage=t.ON_DEMAND, paid=False)
+			t.check_transition(current, target, coverage=t.ON_DEMAND, paid=True)
+			t.check_transition(current, target, coverage=t.PREMIUM, paid=False)
+
+
+def test_r_tkt_5_closed_ticket_is_never_reopened():
+	for target in t.STATUSES:
+		if target == t.CLOSED:
+			continue
+		with pytest.raises(t.TicketRuleError) as caught:
+			t.check_transition(t.CLOSED, target, coverage=t.PREMIUM, paid=True)
+		assert caught.value.code == "closed"
+
+
+def test_r_tkt_5_resolved_may_reopen_for_the_same_incident_before_closing():
+	t.check_transition(t.RESOLVED, t.IN_PROGRESS, coverage=t.PREMIUM, paid=True)
+	t.check_transition(t.RESOLVED, t.CLOSED, coverage=t.PREMIUM, paid=True)
+
+
+def test_every_pair_of_statuses_is_decided_by_the_table():
+	for current, target in product(t.STATUSES, t.STATUSES):
+		try:
+			t.check_transition(current, target, coverage=t.PREMIUM, paid=True)
+			allowed = True
+		except t.TicketRuleError:
+			allowed = False
+		assert allowed == (current == target or target in t.TRANSITIONS[current])
+
+
+def test_r_tkt_7_late_request_needs_explicit_decision():
+	with pytest.raises(t.TicketRuleError) as caught:
+		t.check_transition(t.NEW, t.AWAITING_PAYMENT, coverage=t.ON_DEMAND, paid=False, late=True)
+	assert caught.value.code == "late"
+	t.check_transition(t.NEW, t.REJECTED, coverage=t.ON_DEMAND, paid=False, late=True)
+	t.check_transition(
+		t.NEW, t.AWAITING_PAYMENT, coverage=t.ON_DEMAND, paid=False, late=True, late_accepted=True
+	)
+
+
+def test_r_tkt_8_incomplete_request_cannot_go_further():
+	with pytest.raises(t.TicketRuleError) as caught:
+		t.check_transition(t.NEW, t.OPEN, coverage=t.PREMIUM, paid=False, missing=["serial_no"])
+	assert caught.value.code == "incomplete" and "serial_no" in str(caught.value)
+	t.check_transition(t.INCOMPLETE, t.REJECTED, coverage=t.PREMIUM, paid=False, missing=["serial_no"])
+
+
+def test_unknown_status():
+	with pytest.raises(t.TicketRuleError):
+		t.check_transition(t.NEW, "Frozen", coverage=t.PREMIUM, paid=True)
+
+
+@pytest.mark.parametrize(
+	"status, paid, expected",
+	[
+		(t.AWAITING_PAYMENT, True, t.OPEN),
+		(t.OPEN, False, t.AWAITING_PAYMENT),
+		(t.IN_PROGRESS, False, t.AWAITING_PAYMENT),
+		(t.WAITING_ON_CLIENT, False, t.AWAITING_PAYMENT),
+		(t.RESOLVED, False, t.RESOLVED),
+		(t.CLOSED, False, t.CLOSED),
+		(t.IN_PROGRESS, True, t.IN_PROGRESS),
+		(t.NEW, True, t.NEW),
+	],
+)
+def test_r_tkt_4_status_follows_payment(status, paid, expected):
+	assert t.status_after_payment_change(status, t.ON_DEMAND, paid) == expected
+	assert t.status_after_payment_change(status, t.PREMIUM, paid) == status
+
+
+def test_accept_target():
+	assert t.accept_target(t.ON_DEMAND) == t.AWAITING_PAYMENT
+	assert t.accept_target(t.PREMIUM) == t.OPEN
+
+
+# --------------------------------------------------------------------------- R-TKT-3 price
+def test_r_tkt_3_100_euros_incl_vat_splits_83_33_and_16_67():
+	split = t.split_inclusive_price(100)
+	assert (split.net, split.tax, split.gross) == (83.33, 16.67, 100.0)
+
+
+@pytest.mark.parametrize("gross", [0.01, 1, 99.99, 100, 120, 250.5, 1234.56])
+def test_r_tkt_3_split_adds_up(gross):
+	split = t.split_inclusive_price(gross)
+	assert round(split.net + split.tax, 2) == round(gross, 2)
+
+
+def test_r_tkt_3_bad_price():
+	for gross in (0, -5):
+		with pytest.raises(t.TicketRuleError):
+			t.split_inclusive_price(gross)
+
+
+# --------------------------------------------------------------------------- R-TKT-9 / R-TKT-10 SLA
+def test_r_tkt_9_due_is_receipt_plus_4_business_hours(cal):
+	target = sla.response_target(cal, datetime(2026, 11, 27, 17, 0), 4, 1)
+	assert target.due == datetime(2026, 11, 30, 12, 30)
+	assert target.warn_at == datetime(2026, 11, 30, 11, 30)
+
+
+def test_r_tkt_9_warning_never_before_receipt(cal):
+	target = sla.response_target(cal, datetime(2026, 11, 23, 9, 0), 0.5, 1)
+	assert target.warn_at == datetime(2026, 11, 23, 9, 0)
+
+
+@pytest.mark.parametrize(
+	"now, responded, expected",
+	[
+		(datetime(2026, 11, 30, 9, 0), None, sla.ON_TRACK),
+		(datetime(2026, 11, 30, 11, 30), None, sla.AT_RISK),
+		(datetime(2026, 11, 30, 12, 29), None, sla.AT_RISK),
+		(datetime(2026, 11, 30, 12, 30), None, sla.BREACHED),
+		(datetime(2026, 12, 30), datetime(2026, 11, 30, 12, 30), sla.MET),
+		(datetime(2026, 12, 30), datetime(2026, 11, 30, 12, 31), sla.BREACHED),
+	],
+)
+def test_r_tkt_9_states(now, responded, expected):
+	due, warn = datetime(2026, 11, 30, 12, 30), datetime(2026, 11, 30, 11, 30)
+	assert sla.sla_state(now, due, warn, responded) == expected
+
+
+def test_r_tkt_10_extension_rules():
+	due = datetime(2026, 11, 30, 12, 30)
+	sla.check_extension(due, due + timedelta(hours=3), "High demand", "Salon ADF: peak of requests")
+	with pytest.raises(t.TicketRuleError, match="reasons"):
+		sla.check_extension(due, due + timedelta(hours=3), "Lunch", "note")
+	with pytest.raises(t.TicketRuleError, match="note"):
+		sla.check_extension(due, due + timedelta(hours=3), "Force majeure", "  ")
+	with pytest.raises(t.TicketRuleError, match="later"):
+		sla.check_extension(due, due, "Force majeure", "storm")
