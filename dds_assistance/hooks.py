@@ -26,11 +26,42 @@ doc_events = {
 		"on_update": "dds_assistance.integrations.holiday_list.on_change",
 		"on_trash": "dds_assistance.integrations.holiday_list.on_change",
 	},
+	# R-TKT-4: payment state follows the invoice
+	"Sales Invoice": {
+		"on_submit": "dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
+		"on_cancel": "dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
+		"on_update_after_submit": "dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
+	},
+	"Payment Entry": {
+		"on_submit": "dds_assistance.integrations.sales_invoice.on_payment_entry_change",
+		"on_cancel": "dds_assistance.integrations.sales_invoice.on_payment_entry_change",
+	},
+	"Journal Entry": {
+		"on_submit": "dds_assistance.integrations.sales_invoice.on_journal_entry_change",
+		"on_cancel": "dds_assistance.integrations.sales_invoice.on_journal_entry_change",
+	},
+	# R-TKT-6, R-TKT-9: e-mail intake and first response
+	"Communication": {
+		"after_insert": "dds_assistance.integrations.communication.on_communication_insert",
+	},
+}
+
+# Permissions (R-TKT-11): clients see only their own records
+permission_query_conditions = {
+	"Assistance Ticket": "dds_assistance.permissions.ticket_query_conditions",
+	"Assistance Equipment": "dds_assistance.permissions.equipment_query_conditions",
+}
+has_permission = {
+	"Assistance Ticket": "dds_assistance.permissions.ticket_has_permission",
+	"Assistance Equipment": "dds_assistance.permissions.equipment_has_permission",
 }
 
 # Scheduled tasks
 # ---------------
 scheduler_events = {
+	"cron": {
+		"*/5 * * * *": ["dds_assistance.tasks.response_sla_sweep"],
+	},
 	"daily": [
 		"dds_assistance.tasks.extend_holiday_list",
 	],

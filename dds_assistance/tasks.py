@@ -3,6 +3,7 @@ that knows the rule, and commits per document."""
 
 import frappe
 
+from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import sweep_response_sla
 from dds_assistance.integrations.holiday_list import ensure_holiday_years
 
 
@@ -16,3 +17,9 @@ def extend_holiday_list():
 	except Exception:
 		frappe.db.rollback()
 		frappe.log_error(title="DDS Assistance: holiday list extension failed")
+
+
+def response_sla_sweep():
+	"""Every 5 minutes: first-response breaches and warnings (R-TKT-9). Commits per
+	ticket inside; a second run finds nothing left to change."""
+	sweep_response_sla()

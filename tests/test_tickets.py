@@ -250,3 +250,21 @@ def test_r_tkt_10_extension_rules():
 		sla.check_extension(due, due + timedelta(hours=3), "Force majeure", "  ")
 	with pytest.raises(t.TicketRuleError, match="later"):
 		sla.check_extension(due, due, "Force majeure", "storm")
+
+
+# --------------------------------------------------------------------------- R-TKT-4 payment state
+@pytest.mark.parametrize(
+	"docstatus, outstanding, credited, paid",
+	[
+		(None, 0, False, False),  # no invoice
+		(0, 100, False, False),  # draft
+		(1, 100, False, False),  # submitted, unpaid
+		(1, 0.01, False, False),  # one cent short
+		(1, 0, False, True),  # paid
+		(1, -5, False, True),  # overpaid
+		(1, 0, True, False),  # paid then credited by a return
+		(2, 0, False, False),  # cancelled
+	],
+)
+def test_r_tkt_4_payment_state(docstatus, outstanding, credited, paid):
+	assert t.payment_state(docstatus, outstanding, credited).paid is paid

@@ -220,6 +220,31 @@ def status_after_payment_change(status: str, coverage: str, paid: bool) -> str:
 	return status
 
 
+@dataclass(frozen=True)
+class PaymentState:
+	paid: bool
+	outstanding: float
+	reason: str
+
+
+def payment_state(docstatus: int | None, outstanding: float, credited: bool) -> PaymentState:
+	"""R-TKT-4: a ticket is paid when its invoice is submitted, has no outstanding
+	amount and has not been credited by a return. A cancelled or returned invoice
+	makes it unpaid again."""
+	outstanding = float(outstanding or 0)
+	if docstatus is None:
+		return PaymentState(False, 0.0, "no invoice")
+	if docstatus == 0:
+		return PaymentState(False, outstanding, "invoice not submitted")
+	if docstatus == 2:
+		return PaymentState(False, 0.0, "invoice cancelled")
+	if credited:
+		return PaymentState(False, outstanding, "invoice credited by a return")
+	if outstanding > 0.005:
+		return PaymentState(False, outstanding, "invoice not fully paid")
+	return PaymentState(True, outstanding, "paid")
+
+
 def accept_target(coverage: str) -> str:
 	"""The status an accepted request goes to: on-demand waits for payment."""
 	return AWAITING_PAYMENT if coverage == ON_DEMAND else OPEN

@@ -19,7 +19,33 @@ PORTAL_ROLE = "Assistance Client"
 ROLES = {**{role: 1 for role in DESK_ROLES}, PORTAL_ROLE: 0}  # role -> desk access
 
 # Custom fields the app adds to ERPNext doctypes: {doctype: [field, ...]}.
-CUSTOM_FIELDS: dict[str, list[dict]] = {}
+CUSTOM_FIELDS: dict[str, list[dict]] = {
+	"Customer": [
+		{
+			"fieldname": "dds_client_number",
+			"fieldtype": "Data",
+			"label": "Assistance Client Number",
+			"insert_after": "customer_name",
+			"unique": 1,
+			"no_copy": 1,
+			"translatable": 0,
+			"description": "The client number a request must quote (R-TKT-8).",
+		},
+	],
+	"Sales Invoice": [
+		{
+			"fieldname": "dds_assistance_ticket",
+			"fieldtype": "Link",
+			"label": "Assistance Ticket",
+			"options": "Assistance Ticket",
+			"insert_after": "customer",
+			"read_only": 1,
+			"no_copy": 1,
+			"search_index": 1,
+			"description": "The on-demand ticket this invoice sells (R-ACC-1).",
+		},
+	],
+}
 
 SETTINGS_DEFAULTS = {
 	"time_zone": FRENCH_TIME_ZONE,
@@ -29,6 +55,8 @@ SETTINGS_DEFAULTS = {
 	"complaint_ack_days": 5,
 	"complaint_answer_days": 30,
 	"ticket_price": 100,
+	"cgv_reference": "CGV-TICKET-ASSISTANCE-EXO-2023-10",
+	"cgu_version": "2026-01-01",
 	"support_company_name": "3D Dental Store",
 	"support_phone": "02 30 32 24 03",
 	"support_email": "support@3ddentalstore.fr",

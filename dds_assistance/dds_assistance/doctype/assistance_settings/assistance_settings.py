@@ -45,6 +45,8 @@ class AssistanceSettings(Document):
 			AssistanceOpeningWindow,
 		)
 
+		cgu_version: DF.Data
+		cgv_reference: DF.Data
 		company: DF.Link | None
 		complaint_ack_days: DF.Int
 		complaint_answer_days: DF.Int
@@ -238,3 +240,8 @@ def add_business_days(start, days: int) -> datetime:
 
 def business_hours_between(start, end) -> timedelta:
 	return get_business_calendar().business_hours_between(_aware(start), _aware(end))
+
+
+def subtract_business_hours(end, hours) -> datetime:
+	"""The latest system time from which ``hours`` business hours run until ``end``."""
+	return _system_naive(get_business_calendar().subtract_business_hours(_aware(end), hours))

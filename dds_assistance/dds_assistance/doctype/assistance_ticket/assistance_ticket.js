@@ -1,0 +1,119 @@
+// Copyright (c) 2026, 3D Dental Store and contributors
+// For license information, please see license.txt
+
+const DDS_API = "dds_assistance.api.ticket.";
+
+frappe.ui.form.on("Assistance Ticket", {
+	setup(frm) {
+		frm.set_query("equipment", () => ({
+			filters: frm.doc.customer ? { customer: frm.doc.customer } : {},
+		}));
+		frm.set_query("contact", () => ({
+			query: "frappe.contacts.doctype.contact.contact.contact_query",
+			filters: { link_doctype: "Customer", link_name: frm.doc.customer },
+		}));
+	},
+
+	refresh(frm) {
+		dds_show_state(frm);
+		if (frm.is_new()) return;
+		const status = frm.doc.status;
+
+		if (status === "New") {
+			frm.add_custom_button(__("Accept"), () => dds_accept(frm)).addClass("btn-primary");
+		}
+		if (["New", "Incomplete"].includes(status)) {
+			frm.add_custom_button(__("Refuse"), () => dds_refuse(frm));
+		}
+		if (status === "Awaiting Payment" && frm.doc.sales_invoice) {
+			frm.add_custom_button(__("Invoice"), () => frappe.set_route("Form", "Sales Invoice", frm.doc.sales_invoice));
+		}
+		if (!frm.doc.first_responded_on && !["Rejected", "Cancelled", "Closed"].includes(status)) {
+			frm.add_custom_button(__("Mark First Response Given"), () =>
+				dds_call(frm, "mark_responded", {}), __("Actions"));
+			if (frappe.user.has_role("Assistance Manager") || frappe.user.has_role("System Manager")) {
+				frm.add_custom_button(__("Extend Response Due Time"), () => dds_extend(frm), __("Actions"));
+			}
+		}
+		if (status === "Closed") {
+			frm.add_custom_button(__("New Ticket for Another Incident"), () =>
+				frappe.new_doc("Assistance Ticket", {
+					customer: frm.doc.customer,
+					contact: frm.doc.contact,
+					equipment: frm.doc.equipment,
+				})
+			);
+		}
+	},
+
+	customer(frm) {
+		frm.set_value("equipment", null);
+	},
+});
+
+function dds_call(frm, method, args) {
+	return frappe
+		.call({ method: DDS_API + method, args: Object.assign({ ticket: frm.doc.name }, args), freeze: true })
+		.then(() => frm.reload_doc());
+}
+
+function dds_accept(frm) {
+	if (!frm.doc.is_late) return dds_call(frm, "accept", {});
+	frappe.prompt(
+		{ fieldname: "reason", fieldtype: "Small Text", label: __("Why accept this late request?"), reqd: 1 },
+		(values) => dds_call(frm, "accept", values),
+		__("Late Request (R-TKT-7)"),
+		__("Accept")
+	);
+}
+
+function dds_refuse(frm) {
+	frappe.prompt(
+		{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+		(values) => dds_call(frm, "refuse", values),
+		__("Refuse the Request"),
+		__("Refuse")
+	);
+}
+
+function dds_extend(frm) {
+	frappe.prompt(
+		[
+			{ fieldname: "new_due", fieldtype: "Datetime", label: __("New Due Time"), reqd: 1 },
+			{
+				fieldname: "reason",
+				fieldtype: "Select",
+				label: __("Reason"),
+				options: ["Force majeure", "High demand", "Exceptional circumstances"],
+				reqd: 1,
+			},
+			{ fieldname: "note", fieldtype: "Small Text", label: __("Note"), reqd: 1 },
+		],
+		(values) => dds_call(frm, "extend_response_due", values),
+		__("Extend the First Response Due Time (R-TKT-10)"),
+		__("Extend")
+	);
+}
+
+function dds_show_state(frm) {
+	if (frm.doc.missing_information) {
+		frm.dashboard.add_comment(
+			__("Incomplete request (R-TKT-8), missing: {0}", [frm.doc.missing_information]), "orange", true);
+	}
+	if (frm.doc.is_late && !frm.doc.late_decision) {
+		frm.dashboard.add_comment(
+			__("Late request (R-TKT-7): accept it with a reason or refuse it."), "red", true);
+	}
+	if (frm.doc.coverage === "On-demand" && frm.doc.sales_invoice) {
+		frm.dashboard.add_comment(
+			frm.doc.is_paid
+				? __("Invoice {0} is paid.", [frm.doc.sales_invoice])
+				: __("Invoice {0} is not paid: no assistance before payment (R-TKT-4).", [frm.doc.sales_invoice]),
+			frm.doc.is_paid ? "green" : "red", true);
+	}
+	if (frm.doc.response_due && !frm.doc.first_responded_on && !frm.is_new()) {
+		frappe.call({ method: DDS_API + "response_countdown", args: { ticket: frm.doc.name } }).then((r) => {
+			if (r.message) frm.dashboard.add_comment(r.message.text, r.message.color, true);
+		});
+	}
+}

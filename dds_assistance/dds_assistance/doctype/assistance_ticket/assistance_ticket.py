@@ -1,0 +1,507 @@
+# Copyright (c) 2026, 3D Dental Store and contributors
+# For license information, please see license.txt
+
+"""Assistance Ticket: one request for one incident (R-TKT-1 … R-TKT-11).
+
+Orchestration only: every decision is the core's (``core.tickets``,
+``core.sla``); this controller feeds it the document's facts and turns its
+refusals into translated messages.
+"""
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import get_datetime, now_datetime
+
+from dds_assistance.core import sla as core_sla
+from dds_assistance.core import tickets as core
+from dds_assistance.dds_assistance.doctype.assistance_settings.assistance_settings import (
+	add_business_hours,
+	business_hours_between,
+	get_business_calendar,
+	subtract_business_hours,
+)
+
+MISSING_LABELS = {
+	"customer": "Client",
+	"client_number": "Client Number",
+	"serial_no": "Serial Number",
+	"equipment_reference": "Equipment Reference",
+	"description": "Description of the Incident",
+}
+
+
+def get_coverage(customer: str, at) -> core.Coverage:
+	"""R-TKT-1: the core decides from the client's subscriptions. Apps and modules
+	that know subscriptions register a ``assistance_subscription_facts`` hook:
+	``fn(customer, at) -> Iterable[SubscriptionFacts]``; without one, every client
+	is on-demand."""
+	facts = []
+	for provider in subscription_fact_providers():
+		facts.extend(provider(customer, at))
+	return core.decide_coverage(facts, at)
+
+
+def subscription_fact_providers() -> list:
+	return [frappe.get_attr(path) for path in frappe.get_hooks("assistance_subscription_facts")]
+
+
+def invoice_payment_state(sales_invoice: str | None) -> core.PaymentState:
+	"""The facts of R-TKT-4 read from the invoice: submitted, outstanding, credited."""
+	if not sales_invoice:
+		return core.payment_state(None, 0, False)
+	values = frappe.db.get_value(
+		"Sales Invoice", sales_invoice, ["docstatus", "outstanding_amount", "grand_total"], as_dict=True
+	)
+	if not values:
+		return core.payment_state(None, 0, False)
+	credited = bool(
+		frappe.db.exists("Sales Invoice", {"return_against": sales_invoice, "is_return": 1, "docstatus": 1})
+	)
+	return core.payment_state(values.docstatus, values.outstanding_amount, credited)
+
+
+# R-TKT-2: set once at receipt, then frozen
+FROZEN_FIELDS = [
+	"coverage",
+	"coverage_reference",
+	"tariff_amount",
+	"tariff_item",
+	"cgv_reference",
+	"cgu_version",
+]
+# changed only by the ticket's actions (api.ticket) and the system's own events
+ACTION_FIELDS = [
+	"sales_invoice",
+	"late_decision",
+	"late_decided_by",
+	"late_decided_on",
+	"late_decision_reason",
+	"rejection_reason",
+	"accepted_by",
+	"accepted_on",
+	"first_responded_on",
+	"response_due",
+	"response_warn_at",
+	"sla_status",
+	"sla_extensions",
+]
+
+
+def record_first_response(ticket, at) -> None:
+	"""R-TKT-9: the first outgoing reply (or the explicit action) stamps the
+	response time once; the SLA becomes Met, or stays Breached if it was late."""
+	if ticket.first_responded_on:
+		return
+	ticket.first_responded_on = at
+	ticket.sla_status = core_sla.sla_state(
+		get_datetime(at),
+		get_datetime(ticket.response_due),
+		get_datetime(ticket.response_warn_at),
+		get_datetime(at),
+	)
+	ticket.flags.dds_action = True
+	ticket.flags.ignore_permissions = True
+	ticket.save()
+
+
+class TicketRuleViolation(frappe.ValidationError):
+	"""A business rule refused the change (the message says which)."""
+
+
+class PaymentRequiredError(TicketRuleViolation):
+	"""R-TKT-4: work on an unpaid on-demand ticket."""
+
+
+def throw_rule(error: core.TicketRuleError):
+	"""Raise a core refusal as a translated Frappe error."""
+	args = [frappe.bold(_(MISSING_LABELS.get(a, a))) if isinstance(a, str) else a for a in error.args_]
+	if error.code == "incomplete":
+		args = [", ".join(_(MISSING_LABELS.get(k.strip(), k.strip())) for k in error.args_[0].split(","))]
+	exc = PaymentRequiredError if error.code == "payment_required" else TicketRuleViolation
+	frappe.throw(_(error.message).format(*args), exc=exc, title=_("Not Allowed"))
+
+
+class AssistanceTicket(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from dds_assistance.dds_assistance.doctype.assistance_sla_extension.assistance_sla_extension import (
+			AssistanceSLAExtension,
+		)
+
+		accepted_by: DF.Link | None
+		accepted_on: DF.Datetime | None
+		cgu_version: DF.Data | None
+		cgv_reference: DF.Data | None
+		channel: DF.Literal["", "E-mail", "Web Form", "Phone", "Portal"]
+		client_number: DF.Data | None
+		closed_on: DF.Datetime | None
+		contact: DF.Link | None
+		coverage: DF.Literal["", "On-demand", "Premium"]
+		coverage_reference: DF.Data | None
+		customer: DF.Link | None
+		customer_name: DF.Data | None
+		description: DF.TextEditor | None
+		equipment: DF.Link | None
+		equipment_reference: DF.Data | None
+		first_responded_on: DF.Datetime | None
+		incident_at: DF.Datetime | None
+		is_late: DF.Check
+		is_paid: DF.Check
+		late_decided_by: DF.Link | None
+		late_decided_on: DF.Datetime | None
+		late_decision: DF.Literal["", "Accepted", "Refused"]
+		late_decision_reason: DF.SmallText | None
+		missing_information: DF.SmallText | None
+		naming_series: DF.Literal["TKT-.YYYY.-"]
+		outstanding_amount: DF.Currency
+		paid_on: DF.Datetime | None
+		raised_by: DF.Data | None
+		received_at: DF.Datetime
+		rejection_reason: DF.SmallText | None
+		resolution: DF.TextEditor | None
+		resolved_on: DF.Datetime | None
+		response_due: DF.Datetime | None
+		response_warn_at: DF.Datetime | None
+		sales_invoice: DF.Link | None
+		serial_no: DF.Data | None
+		sla_extensions: DF.Table[AssistanceSLAExtension]
+		sla_status: DF.Literal["", "On Track", "At Risk", "Breached", "Met"]
+		status: DF.Literal[
+			"Incomplete",
+			"New",
+			"Awaiting Payment",
+			"Open",
+			"In Progress",
+			"Waiting on Client",
+			"Resolved",
+			"Closed",
+			"Rejected",
+			"Cancelled",
+		]
+		subject: DF.Data
+		tariff_amount: DF.Currency
+		tariff_item: DF.Link | None
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_protected_fields()
+		self.set_intake_defaults()
+		self.set_customer_from_sender()
+		self.set_equipment()
+		self.validate_incident_time()
+		self.freeze_at_receipt()
+		self.set_completeness()
+		self.set_late_flag()
+		self.set_response_target()
+		self.validate_status_change()
+		self.stamp_status_dates()
+
+	def on_update(self):
+		self.remember_equipment()
+
+	# ------------------------------------------------------------------ protection
+	def validate_protected_fields(self):
+		"""R-TKT-2: what was frozen at receipt never changes; R-TKT-10 and R-TKT-4:
+		due times, extensions, invoice link and decisions change only through the
+		ticket's actions (never by editing the field, from desk or REST)."""
+		before = self.get_doc_before_save()
+		if before is None:
+			if not self.flags.dds_action:
+				for fieldname in ACTION_FIELDS + FROZEN_FIELDS:
+					if fieldname != "sla_extensions" and self.get(fieldname):
+						self.set(fieldname, None)
+				self.sla_extensions = []
+			return
+		changed = [f for f in FROZEN_FIELDS if before.get(f) and before.get(f) != self.get(f)]
+		if not self.flags.dds_action:
+			changed += [f for f in ACTION_FIELDS if f != "sla_extensions" and before.get(f) != self.get(f)]
+			old_rows = [(r.new_due, r.reason, r.note) for r in before.sla_extensions]
+			new_rows = [(r.new_due, r.reason, r.note) for r in self.sla_extensions]
+			if old_rows != new_rows:
+				changed.append("sla_extensions")
+		if changed:
+			frappe.throw(
+				_("These fields cannot be edited directly: {0}.").format(
+					", ".join(_(self.meta.get_label(f)) for f in changed)
+				),
+				exc=TicketRuleViolation,
+				title=_("Not Allowed"),
+			)
+
+	# ------------------------------------------------------------------ intake
+	def set_intake_defaults(self):
+		if not self.received_at:
+			self.received_at = now_datetime()
+		if not self.channel and self.flags.ignore_mandatory and self.raised_by:
+			self.channel = "E-mail"  # created by an Email Account's incoming mail (R-TKT-6)
+		if not self.subject and self.description:
+			self.subject = core._plain_text(self.description)[:140]
+
+	def set_customer_from_sender(self):
+		"""Match an e-mail sender to a Contact and its Customer; an unknown sender
+		stays without customer (Incomplete) for an agent to triage."""
+		if self.customer or not self.raised_by:
+			return
+		contact = self.contact or frappe.db.get_value(
+			"Contact Email", {"email_id": self.raised_by, "parenttype": "Contact"}, "parent"
+		)
+		if not contact:
+			return
+		self.contact = contact
+		customer = frappe.db.get_value(
+			"Dynamic Link",
+			{"parenttype": "Contact", "parent": contact, "link_doctype": "Customer"},
+			"link_name",
+		)
+		if customer:
+			self.customer = customer
+			self.customer_name, self.client_number = frappe.db.get_value(
+				"Customer", customer, ["customer_name", "dds_client_number"]
+			)
+
+	def set_equipment(self):
+		"""R-TKT-8: equipment picked from the client's known list, or typed in."""
+		if self.equipment:
+			known = frappe.db.get_value(
+				"Assistance Equipment", self.equipment, ["customer", "serial_no", "reference"], as_dict=True
+			)
+			if known and self.customer and known.customer != self.customer:
+				frappe.throw(
+					_("Equipment {0} belongs to another client.").format(frappe.bold(self.equipment)),
+					title=_("Wrong Equipment"),
+				)
+			if known:
+				self.serial_no = self.serial_no or known.serial_no
+				self.equipment_reference = self.equipment_reference or known.reference
+		elif self.customer and self.serial_no:
+			self.equipment = frappe.db.get_value(
+				"Assistance Equipment", {"customer": self.customer, "serial_no": self.serial_no.strip()}
+			)
+
+	def remember_equipment(self):
+		"""Remember the client's equipment so the next request can pick it."""
+		if self.equipment or not (self.customer and self.serial_no and self.equipment_reference):
+			return
+		equipment = frappe.get_doc(
+			{
+				"doctype": "Assistance Equipment",
+				"customer": self.customer,
+				"serial_no": self.serial_no.strip(),
+				"reference": self.equipment_reference.strip(),
+			}
+		).insert(ignore_permissions=True)
+		self.db_set("equipment", equipment.name, update_modified=False)
+
+	def validate_incident_time(self):
+		if self.incident_at and get_datetime(self.incident_at) > get_datetime(self.received_at):
+			throw_rule(
+				core.TicketRuleError(
+					"incident_after_receipt",
+					"The incident ({0}) cannot be after the receipt of the request ({1}).",
+					frappe.utils.format_datetime(self.incident_at),
+					frappe.utils.format_datetime(self.received_at),
+				)
+			)
+
+	# ------------------------------------------------------------------ R-TKT-1, R-TKT-2
+	def freeze_at_receipt(self):
+		"""Coverage, tariff and terms are decided once, at receipt, and never change."""
+		if self.coverage or not self.customer:
+			return
+		coverage = get_coverage(self.customer, get_datetime(self.received_at))
+		self.coverage = coverage.kind
+		self.coverage_reference = coverage.subscription
+		settings = frappe.get_cached_doc("Assistance Settings")
+		self.cgv_reference = settings.cgv_reference
+		self.cgu_version = settings.cgu_version
+		if coverage.kind == core.ON_DEMAND:
+			self.tariff_amount = settings.ticket_price
+			self.tariff_item = settings.ticket_item
+
+	# ------------------------------------------------------------------ R-TKT-8
+	def missing(self) -> list[str]:
+		return core.missing_request_information(
+			customer=self.customer,
+			client_number=self.client_number,
+			serial_no=self.serial_no,
+			equipment_reference=self.equipment_reference,
+			description=self.description,
+		)
+
+	def set_completeness(self):
+		missing = self.missing()
+		self.missing_information = ", ".join(_(MISSING_LABELS[key]) for key in missing) or None
+		if self.status == core.NEW and missing:
+			self.status = core.INCOMPLETE
+		elif self.status == core.INCOMPLETE and not missing:
+			self.status = core.NEW
+
+	# ------------------------------------------------------------------ R-TKT-7
+	def set_late_flag(self):
+		"""The 24-business-hour window of CGV art. 5 applies to on-demand tickets."""
+		if not self.incident_at or self.coverage != core.ON_DEMAND:
+			self.is_late = 0
+			return
+		window = frappe.get_cached_doc("Assistance Settings").request_window_hours
+		late = business_hours_between(self.incident_at, self.received_at).total_seconds() > window * 3600
+		self.is_late = 1 if late else 0
+
+	# ------------------------------------------------------------------ R-TKT-9
+	def set_response_target(self):
+		"""Due time computed when the receipt time changes (R-TIME-5); an extension
+		(R-TKT-10) is the only other way it moves."""
+		before = self.get_doc_before_save()
+		if self.response_due and before and before.received_at == self.received_at:
+			return
+		if self.sla_extensions:
+			return
+		settings = frappe.get_cached_doc("Assistance Settings")
+		self.response_due = add_business_hours(self.received_at, settings.first_response_hours)
+		warning = min(settings.sla_warning_hours, settings.first_response_hours)
+		self.response_warn_at = max(
+			subtract_business_hours(self.response_due, warning), get_datetime(self.received_at)
+		)
+		self.sla_status = core_sla.sla_state(
+			now_datetime(),
+			get_datetime(self.response_due),
+			get_datetime(self.response_warn_at),
+			get_datetime(self.first_responded_on) if self.first_responded_on else None,
+		)
+
+	# ------------------------------------------------------------------ transitions
+	def live_paid(self) -> bool:
+		"""R-TKT-4: paid = the invoice is submitted, fully paid and not credited —
+		read from the invoice now, never trusted from a cached flag."""
+		if self.coverage != core.ON_DEMAND:
+			return False
+		state = invoice_payment_state(self.sales_invoice)
+		self.is_paid, self.outstanding_amount = int(state.paid), state.outstanding
+		if state.paid and not self.paid_on:
+			self.paid_on = now_datetime()
+		elif not state.paid:
+			self.paid_on = None
+		return state.paid
+
+	def validate_status_change(self):
+		before = self.get_doc_before_save()
+		previous = before.status if before else core.NEW
+		if before is None and self.status not in (core.NEW, core.INCOMPLETE):
+			previous = core.NEW
+		paid = self.live_paid()
+		if previous == self.status:
+			return
+		try:
+			core.check_transition(
+				previous,
+				self.status,
+				coverage=self.coverage or core.ON_DEMAND,
+				paid=paid,
+				late=bool(self.is_late),
+				late_accepted=self.late_decision == "Accepted",
+				missing=self.missing(),
+			)
+		except core.TicketRuleError as error:
+			throw_rule(error)
+
+	def stamp_status_dates(self):
+		now = now_datetime()
+		if self.status == core.RESOLVED and not self.resolved_on:
+			self.resolved_on = now
+		if self.status == core.CLOSED and not self.closed_on:
+			self.closed_on = now
+
+
+# ---------------------------------------------------------------------------- R-TKT-9 sweep
+PENDING_SQL = """
+	select name, sla_status, response_due, _assign
+	from `tabAssistance Ticket`
+	where sla_status in %(states)s and {column} <= %(now)s
+		and first_responded_on is null and status not in %(final)s
+"""
+
+
+def sweep_response_sla(now=None) -> dict[str, list[str]]:
+	"""Mark breaches and warnings of the first-response SLA (R-TKT-9).
+
+	Selects from current state with indexed queries (sla_status + due time /
+	warning time), and writes only the rows whose state changes, each with a
+	guarded update (``… and sla_status = <what was read>``) committed on its own:
+	running it twice, or twice at once, changes and notifies each ticket once."""
+	now = get_datetime(now) if now else now_datetime()
+	final = tuple(core.FINAL_STATUSES)
+	changed: dict[str, list[str]] = {core_sla.BREACHED: [], core_sla.AT_RISK: []}
+	plan = (
+		(core_sla.BREACHED, "response_due", core_sla.PENDING_STATES),
+		(core_sla.AT_RISK, "response_warn_at", (core_sla.ON_TRACK,)),
+	)
+	for new_state, column, states in plan:
+		rows = frappe.db.sql(
+			PENDING_SQL.format(column=column),
+			{"states": states, "now": now, "final": final},
+			as_dict=True,
+		)
+		for row in rows:
+			if new_state == core_sla.AT_RISK and get_datetime(row.response_due) <= now:
+				continue  # the breach pass took it
+			try:
+				frappe.db.sql(
+					"""update `tabAssistance Ticket` set sla_status = %s
+					where name = %s and sla_status = %s and first_responded_on is null""",
+					(new_state, row.name, row.sla_status),
+				)
+				if not frappe.db._cursor.rowcount:
+					continue  # another run got there first
+				notify_sla(row, new_state)
+				frappe.db.commit()
+				changed[new_state].append(row.name)
+			except Exception:
+				frappe.db.rollback()
+				frappe.log_error(title=f"DDS Assistance: SLA sweep failed for {row.name}")
+	return changed
+
+
+def notify_sla(row, state: str) -> None:
+	"""Warning → the ticket's assignees; breach → the assignees and the managers."""
+	users = set(frappe.parse_json(row._assign) or [])
+	if state == core_sla.BREACHED:
+		users |= set(
+			frappe.get_all(
+				"Has Role",
+				filters={"role": "Assistance Manager", "parenttype": "User"},
+				pluck="parent",
+			)
+		)
+	users = [u for u in users if frappe.db.get_value("User", u, "enabled") and u != "Guest"]
+	if not users:
+		return
+	due = frappe.utils.format_datetime(row.response_due)
+	if state == core_sla.BREACHED:
+		subject = _("Ticket {0}: first response deadline passed ({1}).").format(row.name, due)
+	else:
+		subject = _("Ticket {0}: first response due at {1}.").format(row.name, due)
+	for user in users:
+		frappe.get_doc(
+			{
+				"doctype": "Notification Log",
+				"for_user": user,
+				"type": "Alert",
+				"document_type": "Assistance Ticket",
+				"document_name": row.name,
+				"subject": subject,
+				"from_user": "Administrator",
+			}
+		).insert(ignore_permissions=True)
+
+
+def on_doctype_update():
+	"""Indexes of the hot queries: the SLA sweep and the client's list."""
+	frappe.db.add_index("Assistance Ticket", ["sla_status", "response_due"])
+	frappe.db.add_index("Assistance Ticket", ["sla_status", "response_warn_at"])
+	frappe.db.add_index("Assistance Ticket", ["customer", "modified"])

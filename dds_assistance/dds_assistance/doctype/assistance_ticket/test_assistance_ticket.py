@@ -1,0 +1,387 @@
+# Copyright (c) 2026, 3D Dental Store and contributors
+# For license information, please see license.txt
+
+"""Assistance Ticket on a real ERPNext site: the lifecycle with real Sales
+Invoices, Payment Entries, cancellations and returns (R-TKT-1 … R-TKT-11, R-ACC-1)."""
+
+from datetime import datetime
+from unittest.mock import patch
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_to_date, flt, now_datetime
+
+from dds_assistance import testing
+from dds_assistance.api import ticket as api
+from dds_assistance.core.tickets import SubscriptionFacts
+from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import (
+	PaymentRequiredError,
+	TicketRuleViolation,
+	sweep_response_sla,
+)
+
+TICKET_MODULE = "dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket"
+CLIENT_A, CLIENT_B = "Labo Dentaire Alpha", "Cabinet Beta"
+USER_A, USER_B = "client.alpha@example.com", "client.beta@example.com"
+AGENT = "agent.dds@example.com"
+MANAGER = "manager.dds@example.com"
+DESCRIPTION = "exocad se ferme à l'export STL d'une couronne, message d'erreur 0x42."
+
+
+def premium_facts(customer, at):
+	if customer == CLIENT_B:
+		day = at.date()
+		yield SubscriptionFacts(
+			"SUB-TEST",
+			day.replace(month=1, day=1),
+			day.replace(month=12, day=31),
+			day.replace(year=day.year + 1),
+		)
+
+
+class TicketTestCase(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		testing.ensure_assistance_setup()
+		testing.ensure_customer(CLIENT_A, "C-ALPHA", USER_A)
+		testing.ensure_customer(CLIENT_B, "C-BETA", USER_B)
+		testing.ensure_staff_user(AGENT, ["Assistance Agent"])
+		testing.ensure_staff_user(MANAGER, ["Assistance Manager"])
+		frappe.db.commit()
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def make_ticket(self, customer=CLIENT_A, **values):
+		doc = frappe.get_doc(
+			{
+				"doctype": "Assistance Ticket",
+				"subject": "Export STL impossible",
+				"customer": customer,
+				"channel": "Phone",
+				"serial_no": "SN-0001",
+				"equipment_reference": "exocad DentalCAD 3.2",
+				"description": DESCRIPTION,
+				"incident_at": now_datetime(),
+				"received_at": now_datetime(),
+			}
+		)
+		doc.update(values)
+		return doc.insert()
+
+	def pay(self, invoice: str):
+		from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+		payment = get_payment_entry("Sales Invoice", invoice)
+		payment.reference_no, payment.reference_date = "TEST", now_datetime().date()
+		payment.insert()
+		payment.submit()
+		return payment
+
+	def status(self, ticket):
+		return frappe.db.get_value("Assistance Ticket", ticket.name, ["status", "is_paid"])
+
+
+class TestTicketIntake(TicketTestCase):
+	def test_r_tkt_1_client_without_subscription_gets_an_on_demand_ticket(self):
+		ticket = self.make_ticket()
+		self.assertEqual(ticket.coverage, "On-demand")
+		self.assertEqual(ticket.status, "New")
+
+	def test_r_tkt_1_covered_client_gets_a_premium_request_without_invoice(self):
+		with patch(f"{TICKET_MODULE}.subscription_fact_providers", return_value=[premium_facts]):
+			ticket = self.make_ticket(customer=CLIENT_B)
+		self.assertEqual((ticket.coverage, ticket.coverage_reference), ("Premium", "SUB-TEST"))
+		self.assertFalse(ticket.tariff_amount)
+		result = api.accept(ticket.name)
+		self.assertEqual(result, {"status": "Open", "sales_invoice": None})
+		self.assertFalse(frappe.db.exists("Sales Invoice", {"dds_assistance_ticket": ticket.name}))
+
+	def test_r_tkt_2_tariff_and_terms_frozen_at_receipt(self):
+		ticket = self.make_ticket()
+		self.assertEqual(flt(ticket.tariff_amount), 100)
+		self.assertEqual(ticket.cgv_reference, "CGV-TICKET-ASSISTANCE-EXO-2023-10")
+		self.assertEqual(ticket.cgu_version, "2026-01-01")
+		frappe.db.set_single_value("Assistance Settings", "ticket_price", 120)
+		frappe.clear_document_cache("Assistance Settings", "Assistance Settings")
+		try:
+			ticket.reload()
+			ticket.save()
+			self.assertEqual(flt(ticket.tariff_amount), 100)
+			ticket.tariff_amount = 50
+			self.assertRaises(TicketRuleViolation, ticket.save)
+		finally:
+			frappe.db.set_single_value("Assistance Settings", "ticket_price", 100)
+			frappe.clear_document_cache("Assistance Settings", "Assistance Settings")
+
+	def test_r_tkt_8_incomplete_request_is_shown_and_cannot_go_further(self):
+		ticket = self.make_ticket(serial_no="", description="bug")
+		self.assertEqual(ticket.status, "Incomplete")
+		self.assertIn("Serial Number", ticket.missing_information)
+		self.assertIn("Description", ticket.missing_information)
+		ticket.status = "Open"
+		self.assertRaises(TicketRuleViolation, ticket.save)
+		ticket.reload()
+		ticket.serial_no, ticket.description = "SN-9", DESCRIPTION
+		ticket.save()
+		self.assertEqual((ticket.status, ticket.missing_information), ("New", None))
+
+	def test_r_tkt_8_equipment_is_remembered_for_the_next_request(self):
+		first = self.make_ticket(serial_no="SN-REMEMBER")
+		self.assertTrue(first.equipment)
+		second = self.make_ticket(serial_no="", equipment_reference="", equipment=first.equipment)
+		self.assertEqual(
+			(second.serial_no, second.equipment_reference), ("SN-REMEMBER", "exocad DentalCAD 3.2")
+		)
+		other = self.make_ticket(customer=CLIENT_B, serial_no="")
+		other.equipment = first.equipment
+		self.assertRaises(frappe.ValidationError, other.save)
+
+	def test_incident_after_receipt_is_refused(self):
+		self.assertRaises(
+			TicketRuleViolation, self.make_ticket, incident_at=add_to_date(now_datetime(), hours=2)
+		)
+
+
+class TestTicketLifecycle(TicketTestCase):
+	def test_r_acc_1_accept_creates_exactly_one_submitted_invoice_linked_both_ways(self):
+		ticket = self.make_ticket()
+		result = api.accept(ticket.name)
+		self.assertEqual(result["status"], "Awaiting Payment")
+		invoice = frappe.get_doc("Sales Invoice", result["sales_invoice"])
+		self.assertEqual(invoice.docstatus, 1)
+		self.assertEqual(invoice.dds_assistance_ticket, ticket.name)
+		self.assertEqual(len(invoice.items), 1)
+		self.assertEqual(invoice.items[0].item_code, testing.ITEM)
+		self.assertEqual(
+			(flt(invoice.net_total), flt(invoice.total_taxes_and_charges), flt(invoice.grand_total)),
+			(83.33, 16.67, 100.0),
+		)
+		# accepting again, or retrying the invoice, never makes a second one
+		api.accept(ticket.name)
+		from dds_assistance.integrations.sales_invoice import make_ticket_invoice
+
+		self.assertEqual(make_ticket_invoice(frappe.get_doc("Assistance Ticket", ticket.name)), invoice.name)
+		self.assertEqual(frappe.db.count("Sales Invoice", {"dds_assistance_ticket": ticket.name}), 1)
+
+	def test_r_tkt_4_payment_unlocks_and_cancellation_or_return_locks_again(self):
+		ticket = self.make_ticket()
+		invoice = api.accept(ticket.name)["sales_invoice"]
+		doc = frappe.get_doc("Assistance Ticket", ticket.name)
+		doc.status = "In Progress"
+		self.assertRaises(PaymentRequiredError, doc.save)
+
+		payment = self.pay(invoice)
+		self.assertEqual(self.status(ticket), ("Open", 1))
+		doc = frappe.get_doc("Assistance Ticket", ticket.name)
+		doc.status = "In Progress"
+		doc.save()
+
+		payment.cancel()
+		self.assertEqual(self.status(ticket), ("Awaiting Payment", 0))
+
+		self.pay(invoice)
+		self.assertEqual(self.status(ticket), ("Open", 1))
+
+		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+
+		credit_note = make_sales_return(invoice)
+		credit_note.insert()
+		credit_note.submit()
+		self.assertEqual(self.status(ticket), ("Awaiting Payment", 0))
+
+	def test_r_tkt_4_cancelled_invoice_locks_and_accept_reissues_one(self):
+		ticket = self.make_ticket()
+		invoice = api.accept(ticket.name)["sales_invoice"]
+		frappe.get_doc("Sales Invoice", invoice).cancel()
+		self.assertEqual(self.status(ticket), ("Awaiting Payment", 0))
+		doc = frappe.get_doc("Assistance Ticket", ticket.name)
+		doc.status = "Open"
+		self.assertRaises(PaymentRequiredError, doc.save)
+		again = api.accept(ticket.name)["sales_invoice"]
+		self.assertNotEqual(again, invoice)
+		self.assertEqual(frappe.db.get_value("Sales Invoice", again, "amended_from"), invoice)
+		self.assertEqual(
+			frappe.db.count("Sales Invoice", {"dds_assistance_ticket": ticket.name, "docstatus": 1}), 1
+		)
+
+	def test_r_tkt_4_gate_holds_on_every_path(self):
+		ticket = self.make_ticket()
+		api.accept(ticket.name)
+		from frappe.client import set_value
+		from frappe.desk.doctype.bulk_update.bulk_update import submit_cancel_or_update_docs
+
+		self.assertRaises(
+			PaymentRequiredError, set_value, "Assistance Ticket", ticket.name, "status", "In Progress"
+		)
+		failed = submit_cancel_or_update_docs(
+			"Assistance Ticket", [ticket.name], action="update", data={"status": "Resolved"}
+		)
+		self.assertEqual(failed, [ticket.name])
+		self.assertEqual(self.status(ticket), ("Awaiting Payment", 0))
+
+	def test_r_tkt_4_refusal_is_explained_in_french(self):
+		ticket = self.make_ticket()
+		api.accept(ticket.name)
+		doc = frappe.get_doc("Assistance Ticket", ticket.name)
+		doc.status = "In Progress"
+		frappe.local.lang = "fr"
+		try:
+			with self.assertRaises(PaymentRequiredError) as caught:
+				doc.save()
+			self.assertIn("Le paiement est exigible avant toute assistance", str(caught.exception))
+		finally:
+			frappe.local.lang = "en"
+		with self.assertRaises(PaymentRequiredError) as caught:
+			doc.save()
+		self.assertIn("Payment is due before any assistance", str(caught.exception))
+
+	def test_r_tkt_5_closed_ticket_cannot_be_reopened(self):
+		ticket = self.make_ticket()
+		invoice = api.accept(ticket.name)["sales_invoice"]
+		self.pay(invoice)
+		doc = frappe.get_doc("Assistance Ticket", ticket.name)
+		for status in ("In Progress", "Resolved", "Closed"):
+			doc.status = status
+			doc.save()
+		self.assertTrue(doc.resolved_on and doc.closed_on)
+		doc.status = "In Progress"
+		with self.assertRaises(TicketRuleViolation) as caught:
+			doc.save()
+		self.assertIn("new ticket", str(caught.exception))
+
+
+class TestLateRequests(TicketTestCase):
+	def late_ticket(self):
+		received = datetime(2026, 11, 27, 10, 0)
+		return self.make_ticket(incident_at=datetime(2026, 11, 20, 10, 0), received_at=received)
+
+	def test_r_tkt_7_late_request_is_flagged_and_needs_a_reason_to_accept(self):
+		ticket = self.late_ticket()
+		self.assertEqual(ticket.is_late, 1)
+		self.assertRaises(frappe.ValidationError, api.accept, ticket.name)
+		frappe.set_user(AGENT)
+		api.accept(ticket.name, reason="Client hospitalised, incident reported by colleague")
+		doc = frappe.get_doc("Assistance Ticket", ticket.name)
+		self.assertEqual((doc.late_decision, doc.late_decided_by), ("Accepted", AGENT))
+		self.assertTrue(doc.late_decided_on and doc.sales_invoice)
+
+	def test_r_tkt_7_refused_late_request_is_rejected_without_invoice(self):
+		ticket = self.late_ticket()
+		api.refuse(ticket.name, reason="Demande hors délai de 24 heures ouvrées")
+		doc = frappe.get_doc("Assistance Ticket", ticket.name)
+		self.assertEqual((doc.status, doc.late_decision), ("Rejected", "Refused"))
+		self.assertFalse(frappe.db.exists("Sales Invoice", {"dds_assistance_ticket": ticket.name}))
+
+	def test_r_tkt_7_within_window_is_not_late(self):
+		ticket = self.make_ticket(
+			incident_at=datetime(2026, 11, 24, 10, 0), received_at=datetime(2026, 11, 27, 10, 0)
+		)
+		self.assertEqual(ticket.is_late, 0)
+
+
+class TestResponseSLA(TicketTestCase):
+	def test_r_tkt_9_due_time_and_sweep_run_twice(self):
+		# Monday 09:00 + 4 bh → 14:30; warning 1 bh before → 12:00
+		ticket = self.make_ticket(
+			incident_at=datetime(2026, 11, 30, 8, 0), received_at=datetime(2026, 11, 30, 9, 0)
+		)
+		self.assertEqual(ticket.response_due, datetime(2026, 11, 30, 14, 30))
+		self.assertEqual(ticket.response_warn_at, datetime(2026, 11, 30, 12, 0))
+		frappe.db.set_value("Assistance Ticket", ticket.name, "_assign", frappe.as_json([AGENT]))
+		frappe.db.commit()
+
+		def notes():
+			return frappe.db.count("Notification Log", {"document_name": ticket.name, "for_user": AGENT})
+
+		first = sweep_response_sla(datetime(2026, 11, 30, 12, 5))
+		self.assertIn(ticket.name, first["At Risk"])
+		self.assertEqual(frappe.db.get_value("Assistance Ticket", ticket.name, "sla_status"), "At Risk")
+		self.assertEqual(notes(), 1)
+		second = sweep_response_sla(datetime(2026, 11, 30, 12, 6))
+		self.assertNotIn(ticket.name, second["At Risk"] + second["Breached"])
+		self.assertEqual(notes(), 1)
+
+		breach = sweep_response_sla(datetime(2026, 11, 30, 14, 31))
+		self.assertIn(ticket.name, breach["Breached"])
+		again = sweep_response_sla(datetime(2026, 11, 30, 14, 32))
+		self.assertNotIn(ticket.name, again["Breached"])
+		self.assertEqual(notes(), 2)
+		self.assertEqual(
+			frappe.db.count("Notification Log", {"document_name": ticket.name, "for_user": MANAGER}), 1
+		)
+
+	def test_r_tkt_9_first_outgoing_reply_stamps_the_response(self):
+		ticket = self.make_ticket()
+		frappe.get_doc(
+			{
+				"doctype": "Communication",
+				"communication_type": "Communication",
+				"communication_medium": "Email",
+				"sent_or_received": "Sent",
+				"subject": "Re: Export STL",
+				"content": "Bonjour, voici la demande de paiement.",
+				"reference_doctype": "Assistance Ticket",
+				"reference_name": ticket.name,
+			}
+		).insert(ignore_permissions=True)
+		doc = frappe.get_doc("Assistance Ticket", ticket.name)
+		self.assertTrue(doc.first_responded_on)
+		self.assertEqual(doc.sla_status, "Met")
+
+	def test_r_tkt_10_only_a_manager_extends_with_a_listed_reason(self):
+		ticket = self.make_ticket()
+		new_due = add_to_date(ticket.response_due, days=1)
+		frappe.set_user(AGENT)
+		self.assertRaises(
+			frappe.PermissionError, api.extend_response_due, ticket.name, str(new_due), "High demand", "ADF"
+		)
+		frappe.set_user(MANAGER)
+		self.assertRaises(
+			frappe.ValidationError, api.extend_response_due, ticket.name, str(new_due), "Lunch", "x"
+		)
+		api.extend_response_due(ticket.name, str(new_due), "High demand", "Salon ADF")
+		doc = frappe.get_doc("Assistance Ticket", ticket.name)
+		self.assertEqual(doc.response_due, new_due)
+		self.assertEqual(len(doc.sla_extensions), 1)
+		row = doc.sla_extensions[0]
+		self.assertEqual(
+			(row.reason, row.extended_by, row.previous_due), ("High demand", MANAGER, ticket.response_due)
+		)
+
+	def test_r_tkt_10_due_time_cannot_be_edited_silently(self):
+		ticket = self.make_ticket()
+		ticket.response_due = add_to_date(ticket.response_due, days=3)
+		self.assertRaises(TicketRuleViolation, ticket.save)
+
+
+class TestConfidentiality(TicketTestCase):
+	def test_r_tkt_11_a_client_sees_only_their_own_tickets(self):
+		mine = self.make_ticket(customer=CLIENT_A)
+		theirs = self.make_ticket(customer=CLIENT_B)
+		frappe.set_user(USER_B)
+		names = frappe.get_list("Assistance Ticket", pluck="name", limit_page_length=0)
+		self.assertIn(theirs.name, names)
+		self.assertNotIn(mine.name, names)
+		self.assertRaises(
+			frappe.PermissionError, frappe.get_doc("Assistance Ticket", mine.name).check_permission, "read"
+		)
+		from frappe.client import get, get_list
+
+		self.assertRaises(frappe.PermissionError, get, "Assistance Ticket", mine.name)
+		self.assertEqual(get_list("Assistance Ticket", filters={"name": mine.name}), [])
+		self.assertEqual(get_list("Assistance Ticket", filters={"customer": CLIENT_A}), [])
+		self.assertFalse(frappe.has_permission("Assistance Ticket", "write", theirs.name))
+
+	def test_r_tkt_11_agent_sees_all_client_user_without_customer_sees_none(self):
+		ticket = self.make_ticket(customer=CLIENT_A)
+		frappe.set_user(AGENT)
+		self.assertIn(ticket.name, frappe.get_list("Assistance Ticket", pluck="name", limit_page_length=0))
+		frappe.set_user("Administrator")
+		stranger = testing.ensure_staff_user("nobody@example.com", ["Assistance Client"])
+		frappe.set_user(stranger)
+		self.assertEqual(frappe.get_list("Assistance Ticket", pluck="name", limit_page_length=0), [])

@@ -1,0 +1,143 @@
+"""ERPNext Sales Invoice / Payment Entry / Journal Entry glue for tickets.
+
+R-TKT-3, R-ACC-1: accepting an on-demand ticket creates exactly one submitted
+Sales Invoice (the ticket Item, one line, 100 € TTC with 20 % VAT included),
+linked both ways.
+R-TKT-4: whenever a payment, an invoice cancellation or a credit note touches a
+ticket's invoice, the ticket's payment state is read again from the invoice and
+its status follows (unlocked when paid, locked back when no longer paid).
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import flt, nowdate
+
+from dds_assistance.core import tickets as core
+
+TICKET_FIELD = "dds_assistance_ticket"
+
+
+class TicketInvoiceSetupError(frappe.ValidationError):
+	"""Assistance Settings lack what an invoice needs."""
+
+
+def make_ticket_invoice(ticket) -> str:
+	"""The ticket's Sales Invoice, created and submitted if it has none that is
+	live. Idempotent: the ticket row is locked, then an existing draft or
+	submitted invoice for the ticket is reused, never duplicated."""
+	frappe.db.get_value("Assistance Ticket", ticket.name, "name", for_update=True)
+	existing = frappe.db.get_value(
+		"Sales Invoice",
+		{TICKET_FIELD: ticket.name, "docstatus": ("<", 2), "is_return": 0},
+		["name", "docstatus"],
+		as_dict=True,
+		order_by="creation asc",
+	)
+	if existing:
+		if existing.docstatus == 0:
+			frappe.get_doc("Sales Invoice", existing.name).submit()
+		return existing.name
+
+	settings = frappe.get_cached_doc("Assistance Settings")
+	item = ticket.tariff_item or settings.ticket_item
+	missing = [
+		_(label)
+		for label, value in (
+			("Company", settings.company),
+			("Ticket Item", item),
+			("Sales Taxes Template", settings.sales_taxes_template),
+		)
+		if not value
+	]
+	if missing:
+		frappe.throw(
+			_("Assistance Settings must name {0} before a ticket can be invoiced.").format(
+				", ".join(missing)
+			),
+			exc=TicketInvoiceSetupError,
+			title=_("Settings Incomplete"),
+		)
+
+	from erpnext.controllers.accounts_controller import get_taxes_and_charges
+
+	previous = ticket.sales_invoice if ticket.sales_invoice else None
+	invoice = frappe.new_doc("Sales Invoice")
+	invoice.update(
+		{
+			"company": settings.company,
+			"customer": ticket.customer,
+			"posting_date": nowdate(),
+			"due_date": nowdate(),
+			TICKET_FIELD: ticket.name,
+			"taxes_and_charges": settings.sales_taxes_template,
+			"remarks": _("Assistance ticket {0}: {1}").format(ticket.name, ticket.subject),
+		}
+	)
+	if previous and frappe.db.get_value("Sales Invoice", previous, "docstatus") == 2:
+		invoice.amended_from = previous
+	invoice.append("items", {"item_code": item, "qty": 1, "rate": flt(ticket.tariff_amount)})
+	invoice.set(
+		"taxes", get_taxes_and_charges("Sales Taxes and Charges Template", settings.sales_taxes_template)
+	)
+	invoice.flags.ignore_permissions = True
+	invoice.flags.dds_made_for_ticket = True  # the caller saves the ticket itself
+	invoice.insert()
+	invoice.submit()
+	return invoice.name
+
+
+# ---------------------------------------------------------------------------- R-TKT-4 events
+def refresh_ticket(ticket_name: str | None):
+	"""Read the payment state again and let the ticket's status follow it."""
+	if not ticket_name or not frappe.db.exists("Assistance Ticket", ticket_name):
+		return
+	ticket = frappe.get_doc("Assistance Ticket", ticket_name)
+	before = (ticket.status, ticket.is_paid, flt(ticket.outstanding_amount))
+	paid = ticket.live_paid()
+	ticket.status = core.status_after_payment_change(ticket.status, ticket.coverage, paid)
+	if (ticket.status, ticket.is_paid, flt(ticket.outstanding_amount)) == before:
+		return
+	ticket.flags.ignore_permissions = True
+	ticket.save()
+
+
+def tickets_of_invoices(invoices) -> set[str]:
+	invoices = {name for name in invoices if name}
+	if not invoices:
+		return set()
+	rows = frappe.get_all(
+		"Sales Invoice",
+		filters={"name": ("in", list(invoices))},
+		fields=["name", TICKET_FIELD, "return_against"],
+	)
+	tickets = {row[TICKET_FIELD] for row in rows if row[TICKET_FIELD]}
+	originals = [row.return_against for row in rows if row.return_against]
+	if originals:
+		tickets |= set(
+			frappe.get_all(
+				"Sales Invoice",
+				filters={"name": ("in", originals), TICKET_FIELD: ("is", "set")},
+				pluck=TICKET_FIELD,
+			)
+		)
+	return tickets
+
+
+def on_sales_invoice_change(doc, method=None):
+	"""Submit / cancel of a ticket invoice or of a credit note against one."""
+	if doc.flags.dds_made_for_ticket:
+		return
+	for ticket in tickets_of_invoices([doc.name, doc.return_against]):
+		refresh_ticket(ticket)
+
+
+def on_payment_entry_change(doc, method=None):
+	invoices = [ref.reference_name for ref in doc.references if ref.reference_doctype == "Sales Invoice"]
+	for ticket in tickets_of_invoices(invoices):
+		refresh_ticket(ticket)
+
+
+def on_journal_entry_change(doc, method=None):
+	invoices = [row.reference_name for row in doc.accounts if row.reference_type == "Sales Invoice"]
+	for ticket in tickets_of_invoices(invoices):
+		refresh_ticket(ticket)

@@ -1,0 +1,74 @@
+"""Row-level access for client (portal) users (R-TKT-11).
+
+Staff see tickets by role (DocPerm). A user holding none of the staff roles sees
+only the records of the Customers whose Portal Users table lists them — in
+lists (``permission_query_conditions``) and documents (``has_permission``,
+which in v15 can only deny). A user linked to no Customer sees nothing.
+"""
+
+import frappe
+
+STAFF_ROLES = frozenset(
+	{
+		"Administrator",
+		"System Manager",
+		"Assistance Agent",
+		"Assistance Technician",
+		"Assistance Manager",
+		"Accounts User",
+		"Accounts Manager",
+	}
+)
+
+
+def is_staff(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return True
+	return bool(STAFF_ROLES.intersection(frappe.get_roles(user)))
+
+
+def customers_of(user: str | None = None) -> list[str]:
+	"""The Customers a portal user belongs to (ERPNext's Portal Users table)."""
+	user = user or frappe.session.user
+	if not user or user == "Guest":
+		return []
+	return frappe.get_all(
+		"Portal User",
+		filters={"user": user, "parenttype": "Customer"},
+		pluck="parent",
+		ignore_permissions=True,
+	)
+
+
+def _customer_condition(doctype: str, user: str | None) -> str:
+	if is_staff(user):
+		return ""
+	customers = customers_of(user)
+	if not customers:
+		return "1=0"
+	values = ", ".join(frappe.db.escape(c) for c in customers)
+	return f"`tab{doctype}`.`customer` in ({values})"
+
+
+def _has_customer_permission(doc, user: str | None) -> bool:
+	if is_staff(user):
+		return True
+	customer = doc.get("customer") if not isinstance(doc, str) else None
+	return bool(customer) and customer in customers_of(user)
+
+
+def ticket_query_conditions(user: str | None = None) -> str:
+	return _customer_condition("Assistance Ticket", user)
+
+
+def ticket_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	return _has_customer_permission(doc, user)
+
+
+def equipment_query_conditions(user: str | None = None) -> str:
+	return _customer_condition("Assistance Equipment", user)
+
+
+def equipment_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	return _has_customer_permission(doc, user)

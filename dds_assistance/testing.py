@@ -1,0 +1,192 @@
+"""Test records for the bench tier, made by the app itself.
+
+The app's tests do not rely on ERPNext's test records or on a site prepared by
+ERPNext's ``before_tests``: this module makes what they need — ERPNext's basic
+masters (only if the site has never run the setup wizard), a company with its
+chart of accounts and fiscal year, a 20 % VAT-included tax template, the ticket
+Item, clients with portal users — and points Assistance Settings at them.
+Every function is idempotent.
+"""
+
+import frappe
+from frappe.utils import getdate, nowdate
+
+COMPANY = "DDS Test SAS"
+ABBR = "DDST"
+ITEM = "DDS-TICKET-TEST"
+TAX_TEMPLATE = f"TVA 20% incluse - {ABBR}"
+
+
+def ensure_masters():
+	if frappe.db.exists("Item Group", "All Item Groups") and frappe.db.exists("Warehouse Type", "Transit"):
+		return
+	from erpnext.setup.setup_wizard.operations.install_fixtures import install
+
+	install(country="France")
+
+
+def ensure_company() -> str:
+	ensure_masters()
+	if not frappe.db.exists("Company", COMPANY):
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": COMPANY,
+				"abbr": ABBR,
+				"default_currency": "EUR",
+				"country": "France",
+				"chart_of_accounts": "Standard",
+			}
+		).insert(ignore_permissions=True)
+	ensure_fiscal_year(getdate(nowdate()).year)
+	return COMPANY
+
+
+def ensure_fiscal_year(year: int):
+	for y in (year - 1, year, year + 1):
+		name = str(y)
+		if frappe.db.exists("Fiscal Year", name):
+			fy = frappe.get_doc("Fiscal Year", name)
+			if not any(row.company == COMPANY for row in fy.companies) and fy.companies:
+				fy.append("companies", {"company": COMPANY})
+				fy.save(ignore_permissions=True)
+			continue
+		if frappe.db.get_value(
+			"Fiscal Year", {"year_start_date": ("<=", f"{y}-06-30"), "year_end_date": (">=", f"{y}-06-30")}
+		):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Fiscal Year",
+				"year": name,
+				"year_start_date": f"{y}-01-01",
+				"year_end_date": f"{y}-12-31",
+			}
+		).insert(ignore_permissions=True)
+
+
+def ensure_tax_template() -> str:
+	account = f"TVA collectée - {ABBR}"
+	if not frappe.db.exists("Account", account):
+		parent = frappe.db.get_value(
+			"Account", {"company": COMPANY, "account_name": "Duties and Taxes", "is_group": 1}
+		)
+		frappe.get_doc(
+			{
+				"doctype": "Account",
+				"account_name": "TVA collectée",
+				"company": COMPANY,
+				"parent_account": parent,
+				"account_type": "Tax",
+				"tax_rate": 20,
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.exists("Sales Taxes and Charges Template", TAX_TEMPLATE):
+		frappe.get_doc(
+			{
+				"doctype": "Sales Taxes and Charges Template",
+				"title": "TVA 20% incluse",
+				"company": COMPANY,
+				"taxes": [
+					{
+						"charge_type": "On Net Total",
+						"account_head": account,
+						"description": "TVA 20 %",
+						"rate": 20,
+						"included_in_print_rate": 1,
+					}
+				],
+			}
+		).insert(ignore_permissions=True)
+	return TAX_TEMPLATE
+
+
+def ensure_item() -> str:
+	if not frappe.db.exists("Item", ITEM):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": ITEM,
+				"item_name": "Ticket d'assistance exocad (test)",
+				"item_group": "Services",
+				"stock_uom": "Nos",
+				"is_stock_item": 0,
+				"include_item_in_manufacturing": 0,
+			}
+		).insert(ignore_permissions=True)
+	return ITEM
+
+
+def ensure_assistance_setup() -> dict:
+	"""Company, tax template, item — and Assistance Settings pointing at them."""
+	company = ensure_company()
+	template = ensure_tax_template()
+	item = ensure_item()
+	settings = frappe.get_single("Assistance Settings")
+	if (settings.company, settings.ticket_item, settings.sales_taxes_template) != (company, item, template):
+		settings.company, settings.ticket_item, settings.sales_taxes_template = company, item, template
+		settings.ticket_price = settings.ticket_price or 100
+		settings.save(ignore_permissions=True)
+	frappe.db.commit()
+	return {"company": company, "item": item, "tax_template": template}
+
+
+def ensure_customer(name: str, client_number: str, portal_user: str | None = None) -> str:
+	"""A client (Customer) with a client number, a contact, and optionally a portal user."""
+	if not frappe.db.exists("Customer", name):
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": name,
+				"customer_type": "Company",
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0})
+				or "All Customer Groups",
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories",
+				"dds_client_number": client_number,
+			}
+		).insert(ignore_permissions=True)
+	if portal_user:
+		ensure_portal_user(portal_user, name)
+	return name
+
+
+def ensure_portal_user(email: str, customer: str) -> str:
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0],
+				"user_type": "Website User",
+				"send_welcome_email": 0,
+				"roles": [{"role": "Assistance Client"}, {"role": "Customer"}],
+			}
+		).insert(ignore_permissions=True)
+	customer_doc = frappe.get_doc("Customer", customer)
+	if not any(row.user == email for row in customer_doc.get("portal_users", [])):
+		customer_doc.append("portal_users", {"user": email})
+		customer_doc.save(ignore_permissions=True)
+	if not frappe.db.get_value("Contact Email", {"email_id": email, "parenttype": "Contact"}):
+		frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": email.split("@")[0],
+				"email_ids": [{"email_id": email, "is_primary": 1}],
+				"links": [{"link_doctype": "Customer", "link_name": customer}],
+			}
+		).insert(ignore_permissions=True)
+	return email
+
+
+def ensure_staff_user(email: str, roles: list[str]) -> str:
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0],
+				"send_welcome_email": 0,
+				"roles": [{"role": role} for role in roles],
+			}
+		).insert(ignore_permissions=True)
+	return email

@@ -1,0 +1,100 @@
+"""Every user-facing string of the app has a French translation
+(translations/fr.csv): messages in Python (``_("…")``) and JavaScript
+(``__("…")``), doctype labels, descriptions and Select options, role and
+doctype names."""
+
+import ast
+import csv
+import json
+import re
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "dds_assistance"
+FR = APP / "translations" / "fr.csv"
+RULE_ID = re.compile(r"^R-[A-Z]+-\d+$")
+JS_CALL = re.compile(r"""__\(\s*(["'`])((?:\\.|(?!\1).)*)\1""", re.S)
+# Select options that are codes, not words
+UNTRANSLATED = {"TKT-.YYYY.-", "EUR", "Email", "Phone"}
+
+
+def french() -> dict[str, str]:
+	with FR.open(encoding="utf-8", newline="") as handle:
+		return {row[0]: row[1] for row in csv.reader(handle) if row}
+
+
+def python_strings():
+	for path in APP.rglob("*.py"):
+		if path.name.startswith("test_") or path.name == "testing.py":
+			continue
+		tree = ast.parse(path.read_text(encoding="utf-8"))
+		for node in ast.walk(tree):
+			if (
+				isinstance(node, ast.Call)
+				and getattr(node.func, "id", None) == "_"
+				and node.args
+				and isinstance(node.args[0], ast.Constant)
+				and isinstance(node.args[0].value, str)
+			):
+				yield path.name, node.args[0].value
+
+
+def js_strings():
+	for path in APP.rglob("*.js"):
+		for match in JS_CALL.finditer(path.read_text(encoding="utf-8")):
+			yield path.name, match.group(2)
+
+
+def doctype_strings():
+	for path in (APP / "dds_assistance" / "doctype").rglob("*.json"):
+		meta = json.loads(path.read_text(encoding="utf-8"))
+		if meta.get("doctype") != "DocType":
+			continue
+		yield path.name, meta["name"]
+		for permission in meta.get("permissions", []):
+			if permission["role"].startswith("Assistance"):
+				yield path.name, permission["role"]
+		for field in meta["fields"]:
+			for key in ("label", "description"):
+				if field.get(key):
+					yield path.name, field[key]
+			if field["fieldtype"] == "Select":
+				for option in (field.get("options") or "").split("\n"):
+					if option and option not in UNTRANSLATED:
+						yield path.name, option
+
+
+def core_messages():
+	"""Refusal templates raised by the core and shown through ``_(error.message)``."""
+	for path in (APP / "core").glob("*.py"):
+		tree = ast.parse(path.read_text(encoding="utf-8"))
+		for node in ast.walk(tree):
+			if (
+				isinstance(node, ast.Call)
+				and getattr(node.func, "attr", getattr(node.func, "id", "")) == "TicketRuleError"
+			):
+				if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant | ast.JoinedStr):
+					if isinstance(node.args[1], ast.Constant):
+						yield path.name, node.args[1].value
+
+
+def test_every_user_facing_string_has_a_french_translation():
+	known = french()
+	missing = sorted(
+		{
+			f"{where}: {text}"
+			for source in (python_strings(), js_strings(), doctype_strings(), core_messages())
+			for where, text in source
+			if text.strip() not in known and not RULE_ID.match(text.strip())
+		}
+	)
+	assert missing == [], "\n".join(missing)
+
+
+def test_translation_file_is_well_formed():
+	with FR.open(encoding="utf-8", newline="") as handle:
+		rows = list(csv.reader(handle))
+	sources = [row[0] for row in rows]
+	assert len(sources) == len(set(sources)), "duplicate source strings"
+	for row in rows:
+		assert len(row) in (2, 3) and row[1].strip(), row
+		assert row[0].count("{") == row[1].count("{"), row
