@@ -17,6 +17,14 @@ ITEM = "DDS-TICKET-TEST"
 TAX_TEMPLATE = f"TVA 20% incluse - {ABBR}"
 
 
+def ensure_system_time_zone(zone: str = "Europe/Paris"):
+	"""Run the tests as the company runs its site: system time in Paris."""
+	if frappe.db.get_single_value("System Settings", "time_zone") != zone:
+		frappe.db.set_single_value("System Settings", "time_zone", zone)
+		frappe.db.commit()
+		frappe.clear_cache()
+
+
 def ensure_masters():
 	if frappe.db.exists("Item Group", "All Item Groups") and frappe.db.exists("Warehouse Type", "Transit"):
 		return
@@ -39,6 +47,10 @@ def ensure_company() -> str:
 			}
 		).insert(ignore_permissions=True)
 	ensure_fiscal_year(getdate(nowdate()).year)
+	if not frappe.db.exists("Price List", "DDS Tarifs EUR"):
+		frappe.get_doc(
+			{"doctype": "Price List", "price_list_name": "DDS Tarifs EUR", "currency": "EUR", "selling": 1}
+		).insert(ignore_permissions=True)
 	return COMPANY
 
 
@@ -119,6 +131,7 @@ def ensure_item() -> str:
 
 def ensure_assistance_setup() -> dict:
 	"""Company, tax template, item — and Assistance Settings pointing at them."""
+	ensure_system_time_zone()
 	company = ensure_company()
 	template = ensure_tax_template()
 	item = ensure_item()
@@ -162,6 +175,7 @@ def ensure_portal_user(email: str, customer: str) -> str:
 				"roles": [{"role": "Assistance Client"}, {"role": "Customer"}],
 			}
 		).insert(ignore_permissions=True)
+	ensure_roles(email, ["Assistance Client", "Customer"])
 	customer_doc = frappe.get_doc("Customer", customer)
 	if not any(row.user == email for row in customer_doc.get("portal_users", [])):
 		customer_doc.append("portal_users", {"user": email})
@@ -189,4 +203,12 @@ def ensure_staff_user(email: str, roles: list[str]) -> str:
 				"roles": [{"role": role} for role in roles],
 			}
 		).insert(ignore_permissions=True)
+	ensure_roles(email, roles)
 	return email
+
+
+def ensure_roles(email: str, roles: list[str]):
+	user = frappe.get_doc("User", email)
+	missing = [role for role in roles if role not in {row.role for row in user.roles}]
+	if missing:
+		user.add_roles(*missing)

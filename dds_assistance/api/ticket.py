@@ -20,9 +20,10 @@ MANAGER_ROLES = ("Assistance Manager", "System Manager")
 
 
 def _ticket_for_write(name: str):
+	if not frappe.db.get_value("Assistance Ticket", name, "name", for_update=True):  # row lock
+		raise frappe.DoesNotExistError(_("Assistance Ticket {0} not found").format(name))
 	ticket = frappe.get_doc("Assistance Ticket", name)
 	ticket.check_permission("write")
-	ticket.lock()
 	ticket.flags.dds_action = True
 	return ticket
 
@@ -111,7 +112,8 @@ def mark_responded(ticket: str) -> dict:
 def extend_response_due(ticket: str, new_due: str, reason: str, note: str) -> dict:
 	"""R-TKT-10: a manager — only — extends the first-response due time with a
 	reason from the terms' list and a note; the extension is recorded on the ticket."""
-	frappe.only_for(MANAGER_ROLES)
+	if not set(MANAGER_ROLES) & set(frappe.get_roles()):
+		raise frappe.PermissionError(_("Only an Assistance Manager can extend a response due time."))
 	doc = _ticket_for_write(ticket)
 	if doc.first_responded_on:
 		frappe.throw(_("The first response was already given."), title=_("Not Allowed"))

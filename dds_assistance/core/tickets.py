@@ -181,6 +181,12 @@ def check_transition(
 		raise TicketRuleError(
 			"closed", "A closed ticket cannot be reopened: open a new ticket for a new incident."
 		)
+	# the payment gate speaks first: it is the reason a client can act on
+	if target in WORKING_STATUSES and coverage == ON_DEMAND and not paid:
+		raise TicketRuleError(
+			"payment_required",
+			"Payment is due before any assistance: this ticket's invoice is not fully paid.",
+		)
 	if target not in TRANSITIONS.get(current, ()):
 		raise TicketRuleError(
 			"transition", "A ticket cannot go from status {0} to status {1}.", current, target
@@ -197,11 +203,6 @@ def check_transition(
 			"late",
 			"The request was made more than 24 business hours after the incident: "
 			"refuse it or accept it explicitly first.",
-		)
-	if target in WORKING_STATUSES and coverage == ON_DEMAND and not paid:
-		raise TicketRuleError(
-			"payment_required",
-			"Payment is due before any assistance: this ticket's invoice is not fully paid.",
 		)
 
 

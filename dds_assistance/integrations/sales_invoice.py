@@ -61,6 +61,7 @@ def make_ticket_invoice(ticket) -> str:
 	from erpnext.controllers.accounts_controller import get_taxes_and_charges
 
 	previous = ticket.sales_invoice if ticket.sales_invoice else None
+	currency = frappe.get_cached_value("Company", settings.company, "default_currency")
 	invoice = frappe.new_doc("Sales Invoice")
 	invoice.update(
 		{
@@ -70,11 +71,16 @@ def make_ticket_invoice(ticket) -> str:
 			"due_date": nowdate(),
 			TICKET_FIELD: ticket.name,
 			"taxes_and_charges": settings.sales_taxes_template,
+			"currency": currency,
+			"conversion_rate": 1,
 			"remarks": _("Assistance ticket {0}: {1}").format(ticket.name, ticket.subject),
 		}
 	)
 	if previous and frappe.db.get_value("Sales Invoice", previous, "docstatus") == 2:
 		invoice.amended_from = previous
+	price_list = frappe.db.get_value("Price List", {"selling": 1, "enabled": 1, "currency": currency})
+	if price_list:  # the tariff is the ticket's frozen price; the list only has to share the currency
+		invoice.selling_price_list = price_list
 	invoice.append("items", {"item_code": item, "qty": 1, "rate": flt(ticket.tariff_amount)})
 	invoice.set(
 		"taxes", get_taxes_and_charges("Sales Taxes and Charges Template", settings.sales_taxes_template)

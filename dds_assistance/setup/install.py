@@ -74,8 +74,12 @@ def after_install():
 
 
 def create_roles():
+	"""Create the roles — or fix them: syncing the doctypes' permissions already
+	creates missing roles, with desk access, before this runs."""
 	for role, desk_access in ROLES.items():
 		if frappe.db.exists("Role", role):
+			if frappe.db.get_value("Role", role, "desk_access") != desk_access:
+				frappe.db.set_value("Role", role, "desk_access", desk_access)
 			continue
 		frappe.get_doc(
 			{"doctype": "Role", "role_name": role, "desk_access": desk_access, "restrict_to_domain": ""}

@@ -6,6 +6,7 @@ from datetime import date, datetime
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from dds_assistance import testing
 from dds_assistance.core.business_time import french_public_holidays
 from dds_assistance.dds_assistance.doctype.assistance_settings.assistance_settings import (
 	CALENDAR_CACHE_KEY,
@@ -53,7 +54,7 @@ class TestInstall(FrappeTestCase):
 			for role in install.ROLES:
 				self.assertFalse(frappe.db.exists("Role", role), role)
 			self.assertFalse(frappe.db.exists("Holiday List", HOLIDAY_LIST_NAME))
-			self.assertFalse(frappe.db.get_all("Singles", filters={"doctype": "Assistance Settings"}))
+			self.assertFalse(frappe.db.sql("select 1 from tabSingles where doctype = 'Assistance Settings'"))
 		finally:
 			frappe.clear_document_cache("Assistance Settings", "Assistance Settings")
 			install.after_install()
@@ -63,6 +64,11 @@ class TestInstall(FrappeTestCase):
 
 
 class TestAssistanceSettings(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		testing.ensure_system_time_zone()
+
 	def setUp(self):
 		frappe.set_user("Administrator")
 		self.settings = frappe.get_single("Assistance Settings")
