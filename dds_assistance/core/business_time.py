@@ -29,6 +29,7 @@ The module is pure Python (stdlib + dateutil): no Frappe import.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
@@ -39,6 +40,7 @@ from dateutil.easter import easter
 UTC = timezone.utc
 DAY_SECONDS = 86_400
 MICROSECOND = timedelta(microseconds=1)
+ZERO = timedelta(0)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # How far a search for the next open day may go before the calendar is declared
 # closed for good (a calendar whose every day is a holiday would loop forever).
@@ -244,18 +246,24 @@ def _zone(tz) -> ZoneInfo:
 
 
 def _hours(value) -> timedelta:
-	if isinstance(value, timedelta):
-		delta = value
-	elif isinstance(value, bool) or not isinstance(value, int | float):
-		try:
-			delta = timedelta(hours=float(value))
-		except (TypeError, ValueError) as exc:
-			raise ValueError(f"Invalid number of business hours: {value!r}") from exc
-	else:
-		if value != value or value in (float("inf"), float("-inf")):
+	kind = value.__class__
+	if kind is int or kind is float:
+		if not math.isfinite(value):
 			raise ValueError(f"Invalid number of business hours: {value!r}")
 		delta = timedelta(hours=value)
-	if delta < timedelta(0):
+	elif isinstance(value, timedelta):
+		delta = value
+	elif isinstance(value, bool) or value is None:
+		raise ValueError(f"Invalid number of business hours: {value!r}")
+	else:
+		try:
+			number = float(value)
+		except (TypeError, ValueError) as exc:
+			raise ValueError(f"Invalid number of business hours: {value!r}") from exc
+		if not math.isfinite(number):
+			raise ValueError(f"Invalid number of business hours: {value!r}")
+		delta = timedelta(hours=number)
+	if delta < ZERO:
 		raise ValueError(f"Business hours cannot be negative: {value!r}")
 	return delta
 
@@ -274,6 +282,8 @@ class BusinessCalendar:
 		self._open_weekdays = sum(1 for seconds in self._day_seconds if seconds)
 		self._transitions_cache: dict[int, frozenset[date]] = {}
 		self._tables: dict[int, tuple[list[int], list[int]]] = {}
+		self._closed_cache: dict[int, frozenset[int]] = {}
+		self._sets_cache: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
 		self._span_deltas = tuple(
 			tuple((timedelta(seconds=first), timedelta(seconds=last)) for first, last in spans)
 			for spans in self.windows
@@ -362,7 +372,7 @@ class BusinessCalendar:
 			return cached
 		first = date(year, 1, 1)
 		length = (date(year + 1, 1, 1) - first).days
-		closed = {day.toordinal() for day in self.holidays.between(first, date(year, 12, 31))}
+		closed = self._closed_ordinals(year)
 		special = {day.toordinal(): day for day in self._transition_days(year)}
 		seconds, days = [0] * (length + 1), [0] * (length + 1)
 		total = count = 0
@@ -397,21 +407,25 @@ class BusinessCalendar:
 		"""The first day ``d`` > ``after`` at which the running total (column 0:
 		business seconds, column 1: open days) from the day after ``after`` reaches
 		``amount`` (> 0); and how much of ``amount`` is left for day ``d`` itself."""
-		day = after + timedelta(days=1)
+		ordinal, _, left = self._find_ordinal(after.toordinal(), after.year, amount, column)
+		return date.fromordinal(ordinal), left
+
+	def _find_ordinal(self, after: int, year: int, amount: int, column: int) -> tuple[int, int, int]:
+		"""``_find_day`` on day ordinals: (ordinal, its year, what is left for it)."""
+		index = after + 1 - _year_start(year)  # days of ``year`` before the day after ``after``
 		empty_years = 0
 		while True:
-			table = self._year_table(day.year)[column]
-			base = table[day.timetuple().tm_yday - 1]
+			table = self._year_table(year)[column]
+			base = table[index] if index < len(table) else table[-1]
 			available = table[-1] - base
 			if amount <= available:
-				index = bisect.bisect_left(table, base + amount)
-				found = date(day.year, 1, 1) + timedelta(days=index - 1)
-				return found, amount - (table[index - 1] - base)
+				found = bisect.bisect_left(table, base + amount, index + 1)
+				return _year_start(year) + found - 1, year, amount - (table[found - 1] - base)
 			amount -= available
 			empty_years = empty_years + 1 if not available else 0
 			if empty_years > MAX_SEARCH_DAYS // 366:
 				raise ValueError("The calendar has no opening in the next twenty years")
-			day = date(day.year + 1, 1, 1)
+			year, index = year + 1, 0
 
 	# ----------------------------------------------------------------- public API
 	def is_business_time(self, moment: datetime) -> bool:
@@ -451,20 +465,85 @@ class BusinessCalendar:
 		"""The moment when ``hours`` of business time have elapsed from ``start``
 		(R-TIME-3). A clock started outside business time starts at the next
 		opening; a deadline that falls exactly at a closing time is that closing
-		time (Friday 17:00 + 4 h → Monday 12:30)."""
+		time (Friday 17:00 + 4 h → Monday 12:30).
+
+		On days without a DST change, wall-clock time and real time advance
+		together, so the first and the last day are computed on wall time; a day
+		with a change is computed on absolute instants."""
 		remaining = _hours(hours)
+		if not isinstance(start, datetime):
+			raise ValueError(f"Expected a datetime, got {start!r}")
+		aware = start.tzinfo is not None and start.utcoffset() is not None
+		local = start.astimezone(self.zone).replace(tzinfo=None) if aware else start
+		ordinal = local.toordinal()
+		closed, transitions = self._year_sets(local.year)
+		if ordinal in transitions:
+			return self._add_business_hours_exact(start, remaining)
+		midnight = datetime.fromordinal(ordinal)
+		since_midnight = local - midnight
+		spans = () if ordinal in closed else self._span_deltas[local.weekday()]
+		for first, last in spans:  # the start day, on wall time
+			if since_midnight < last:
+				begin = first if since_midnight < first else since_midnight
+				available = last - begin
+				if remaining <= available:
+					wall = midnight + begin + remaining
+					return wall.replace(tzinfo=self.zone) if aware else wall
+				remaining -= available
+		micro = remaining // MICROSECOND
+		if micro == 0:  # nothing left and the day is over: the clock stops at the next opening
+			return self.next_opening(start)
+		whole_seconds = -(-micro // 1_000_000)
+		found, year, left = self._find_ordinal(ordinal, local.year, whole_seconds, 0)
+		leftover = timedelta(microseconds=micro - (whole_seconds - left) * 1_000_000)
+		if found in self._year_sets(year)[1]:
+			return self._out(_consume(self._intervals(date.fromordinal(found)), None, leftover), start)
+		midnight = datetime.fromordinal(found)
+		for first, last in self._span_deltas[midnight.weekday()]:  # the last day, on wall time
+			available = last - first
+			if leftover <= available:
+				wall = midnight + first + leftover
+				return wall.replace(tzinfo=self.zone) if aware else wall
+			leftover -= available
+		raise AssertionError("the day found has less business time than counted")  # pragma: no cover
+
+	def _add_business_hours_exact(self, start: datetime, remaining: timedelta) -> datetime:
+		"""``add_business_hours`` on absolute instants (start day with a DST change)."""
 		instant = self._to_utc(start)
 		day = self._local_date(instant)
 		result = _consume(self._intervals(day), instant, remaining)
 		if isinstance(result, datetime):
 			return self._out(result, start)
 		micro = result // MICROSECOND
-		if micro == 0:  # nothing left and the day is over: the clock stops at the next opening
+		if micro == 0:
 			return self.next_opening(start)
 		whole_seconds = -(-micro // 1_000_000)
 		found, left = self._find_day(day, whole_seconds, 0)
 		leftover = timedelta(microseconds=micro - (whole_seconds - left) * 1_000_000)
 		return self._out(_consume(self._intervals(found), None, leftover), start)
+
+	def _is_transition_day(self, day: date) -> bool:
+		return day.toordinal() in self._year_sets(day.year)[1]
+
+	def _year_sets(self, year: int) -> tuple[frozenset[int], frozenset[int]]:
+		"""Ordinals of the year's closed days and of its DST-change days."""
+		cached = self._sets_cache.get(year)
+		if cached is None:
+			cached = (
+				self._closed_ordinals(year),
+				frozenset(d.toordinal() for d in self._transition_days(year)),
+			)
+			self._sets_cache[year] = cached
+		return cached
+
+	def _closed_ordinals(self, year: int) -> frozenset[int]:
+		cached = self._closed_cache.get(year)
+		if cached is None:
+			cached = frozenset(
+				d.toordinal() for d in self.holidays.between(date(year, 1, 1), date(year, 12, 31))
+			)
+			self._closed_cache[year] = cached
+		return cached
 
 	def subtract_business_hours(self, end: datetime, hours) -> datetime:
 		"""The latest moment from which ``hours`` of business time run until ``end``:
@@ -520,6 +599,11 @@ class BusinessCalendar:
 			raise ValueError(f"Expected a date or datetime, got {start!r}")
 		found, _ = self._find_day(day, days, 1)
 		return self._out(self._intervals(found)[-1][1], like)
+
+
+@lru_cache(maxsize=512)
+def _year_start(year: int) -> int:
+	return date(year, 1, 1).toordinal()
 
 
 def _overlap(intervals, first: datetime | None, last: datetime | None) -> float:

@@ -458,13 +458,37 @@ def sweep_response_sla(now=None) -> dict[str, list[str]]:
 				)
 				if not frappe.db._cursor.rowcount:
 					continue  # another run got there first
-				notify_sla(row, new_state)
 				frappe.db.commit()
 				changed[new_state].append(row.name)
 			except Exception:
 				frappe.db.rollback()
 				frappe.log_error(title=f"DDS Assistance: SLA sweep failed for {row.name}")
+	if changed[core_sla.BREACHED] or changed[core_sla.AT_RISK]:
+		# only this run changed these rows, so only this run notifies them
+		frappe.enqueue(
+			notify_sla_changes,
+			queue="short",
+			changed=changed,
+			now=bool(frappe.flags.in_test),
+		)
 	return changed
+
+
+def notify_sla_changes(changed: dict[str, list[str]]) -> None:
+	"""Background: one notification per ticket and state change, committed per ticket."""
+	for state, names in changed.items():
+		for name in names:
+			row = frappe.db.get_value(
+				"Assistance Ticket", name, ["name", "response_due", "_assign"], as_dict=True
+			)
+			if not row:
+				continue
+			try:
+				notify_sla(row, state)
+				frappe.db.commit()
+			except Exception:
+				frappe.db.rollback()
+				frappe.log_error(title=f"DDS Assistance: SLA notification failed for {name}")
 
 
 def notify_sla(row, state: str) -> None:
