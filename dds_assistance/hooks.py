@@ -42,7 +42,8 @@ doc_events = {
 	},
 	# R-TKT-6, R-TKT-9: e-mail intake and first response
 	"Communication": {
-		"after_insert": "dds_assistance.integrations.communication.on_communication_insert",
+		"after_insert": "dds_assistance.integrations.communication.on_communication_change",
+		"on_update": "dds_assistance.integrations.communication.on_communication_change",
 	},
 }
 

@@ -7,7 +7,10 @@ from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket i
 TICKET = "Assistance Ticket"
 
 
-def on_communication_insert(doc, method=None):
+def on_communication_change(doc, method=None):
+	"""After insert and on update (an incoming mail gets its body after its insert).
+	Both effects happen once: a response is stamped only if none is, a
+	description is filled only if empty."""
 	if doc.reference_doctype != TICKET or not doc.reference_name or doc.communication_type != "Communication":
 		return
 	if not frappe.db.exists(TICKET, doc.reference_name):

@@ -105,6 +105,25 @@ def record_first_response(ticket, at) -> None:
 	ticket.save()
 
 
+def customer_for_email(email: str) -> tuple[str, str | None] | None:
+	"""(Customer, Contact) of an e-mail address: a Contact with that address linked
+	to a Customer, else a portal user of a Customer. None when unknown."""
+	contact_email = frappe.qb.DocType("Contact Email")
+	link = frappe.qb.DocType("Dynamic Link")
+	row = (
+		frappe.qb.from_(contact_email)
+		.join(link)
+		.on((link.parent == contact_email.parent) & (link.parenttype == "Contact"))
+		.select(link.link_name, contact_email.parent)
+		.where((contact_email.email_id == email) & (link.link_doctype == "Customer"))
+		.limit(1)
+	).run()
+	if row:
+		return row[0][0], row[0][1]
+	customer = frappe.db.get_value("Portal User", {"user": email, "parenttype": "Customer"}, "parent")
+	return (customer, None) if customer else None
+
+
 class TicketRuleViolation(frappe.ValidationError):
 	"""A business rule refused the change (the message says which)."""
 
@@ -249,21 +268,12 @@ class AssistanceTicket(Document):
 		stays without customer (Incomplete) for an agent to triage."""
 		if self.customer or not self.raised_by:
 			return
-		contact = self.contact or frappe.db.get_value(
-			"Contact Email", {"email_id": self.raised_by, "parenttype": "Contact"}, "parent"
-		)
-		if not contact:
-			return
-		self.contact = contact
-		customer = frappe.db.get_value(
-			"Dynamic Link",
-			{"parenttype": "Contact", "parent": contact, "link_doctype": "Customer"},
-			"link_name",
-		)
-		if customer:
-			self.customer = customer
+		match = customer_for_email(self.raised_by)
+		if match:
+			self.customer, contact = match
+			self.contact = self.contact or contact
 			self.customer_name, self.client_number = frappe.db.get_value(
-				"Customer", customer, ["customer_name", "dds_client_number"]
+				"Customer", self.customer, ["customer_name", "dds_client_number"]
 			)
 
 	def set_equipment(self):

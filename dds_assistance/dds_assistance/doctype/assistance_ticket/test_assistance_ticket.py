@@ -388,3 +388,66 @@ class TestConfidentiality(TicketTestCase):
 		stranger = testing.ensure_staff_user("nobody@example.com", ["Assistance Client"])
 		frappe.set_user(stranger)
 		self.assertEqual(frappe.get_list("Assistance Ticket", pluck="name", limit_page_length=0), [])
+
+
+class TestEmailIntake(TicketTestCase):
+	"""R-TKT-6: an Email Account appends incoming mail to Assistance Ticket."""
+
+	ACCOUNT = "DDS Support Test"
+
+	def account(self):
+		if not frappe.db.exists("Email Account", self.ACCOUNT):
+			frappe.get_doc(
+				{
+					"doctype": "Email Account",
+					"email_account_name": self.ACCOUNT,
+					"email_id": "support-test@example.com",
+					"enable_incoming": 1,
+					"use_imap": 0,
+					"append_to": "Assistance Ticket",
+					"email_server": "localhost",
+					"password": "not-used",
+				}
+			).insert(ignore_permissions=True)
+		return frappe.get_doc("Email Account", self.ACCOUNT)
+
+	def receive(self, sender, subject, body, message_id, in_reply_to=None):
+		from frappe.email.receive import InboundMail
+
+		headers = [
+			f"From: {sender}",
+			"To: support-test@example.com",
+			f"Subject: {subject}",
+			f"Message-ID: <{message_id}>",
+			"Date: Mon, 23 Nov 2026 10:00:00 +0100",
+			"Content-Type: text/plain; charset=utf-8",
+		]
+		if in_reply_to:
+			headers.append(f"In-Reply-To: <{in_reply_to}>")
+		raw = "\r\n".join(headers) + "\r\n\r\n" + body
+		return InboundMail(raw.encode(), self.account(), frappe.generate_hash(length=6), 1).process()
+
+	def test_r_tkt_6_mail_from_a_known_contact_opens_a_ticket_for_its_client(self):
+		message_id = frappe.generate_hash(length=10) + "@example.com"
+		mail = self.receive(f"Alpha <{USER_A}>", "Scanner exocad bloqué", DESCRIPTION, message_id)
+		self.assertEqual(mail.reference_doctype, "Assistance Ticket")
+		ticket = frappe.get_doc("Assistance Ticket", mail.reference_name)
+		self.assertEqual((ticket.customer, ticket.channel, ticket.raised_by), (CLIENT_A, "E-mail", USER_A))
+		self.assertIn("couronne", ticket.description)
+		self.assertEqual(ticket.status, "Incomplete")  # no equipment given: shown as such (R-TKT-8)
+		self.assertEqual(ticket.coverage, "On-demand")
+
+		reply = self.receive(
+			f"Alpha <{USER_A}>", "Re: Scanner exocad bloqué", "Voici le numéro.", "r" + message_id, message_id
+		)
+		self.assertEqual((reply.reference_doctype, reply.reference_name), ("Assistance Ticket", ticket.name))
+
+	def test_r_tkt_6_unknown_sender_is_kept_for_triage(self):
+		message_id = frappe.generate_hash(length=10) + "@example.com"
+		mail = self.receive(
+			"Inconnu <stranger@nowhere.example>", "Aide", "Bonjour, pouvez-vous m'aider ?", message_id
+		)
+		ticket = frappe.get_doc("Assistance Ticket", mail.reference_name)
+		self.assertFalse(ticket.customer)
+		self.assertEqual((ticket.status, ticket.raised_by), ("Incomplete", "stranger@nowhere.example"))
+		self.assertIn("Client", ticket.missing_information)
