@@ -111,9 +111,23 @@ function dds_show_state(frm) {
 				: __("Invoice {0} is not paid: no assistance before payment (R-TKT-4).", [frm.doc.sales_invoice]),
 			frm.doc.is_paid ? "green" : "red", true);
 	}
-	if (frm.doc.response_due && !frm.doc.first_responded_on && !frm.is_new()) {
-		frappe.call({ method: DDS_API + "response_countdown", args: { ticket: frm.doc.name } }).then((r) => {
-			if (r.message) frm.dashboard.add_comment(r.message.text, r.message.color, true);
-		});
-	}
+	dds_countdown(frm);
+}
+
+// R-TKT-9: live countdown in business time, refreshed every minute while the form is open
+function dds_countdown(frm) {
+	clearInterval(frm.dds_countdown_timer);
+	if (!frm.doc.response_due || frm.doc.first_responded_on || frm.is_new()) return;
+	const name = frm.doc.name;
+	const update = () => {
+		if (frm.doc.name !== name || frappe.get_route_str() !== `Form/Assistance Ticket/${name}`) {
+			clearInterval(frm.dds_countdown_timer);
+			return;
+		}
+		frappe
+			.call({ method: DDS_API + "response_countdown", args: { ticket: name } })
+			.then((r) => r.message && frm.dashboard.set_headline(r.message.text, r.message.color));
+	};
+	update();
+	frm.dds_countdown_timer = setInterval(update, 60 * 1000);
 }
