@@ -18,6 +18,12 @@ export_python_type_annotations = True
 # -------------------
 after_install = "dds_assistance.setup.install.after_install"
 before_uninstall = "dds_assistance.setup.install.before_uninstall"
+after_migrate = "dds_assistance.setup.install.ensure_custom_fields"
+
+# R-TKT-1: who is covered by Premium (fn(customer, at) -> Iterable[SubscriptionFacts])
+assistance_subscription_facts = [
+	"dds_assistance.dds_assistance.doctype.premium_subscription.premium_subscription.subscription_facts",
+]
 
 # Document events
 # ---------------
@@ -40,6 +46,10 @@ doc_events = {
 		"on_submit": "dds_assistance.integrations.sales_invoice.on_journal_entry_change",
 		"on_cancel": "dds_assistance.integrations.sales_invoice.on_journal_entry_change",
 	},
+	# R-SUB-2: a subscription is brought up to date when saved (first term invoiced)
+	"Premium Subscription": {
+		"on_update": "dds_assistance.integrations.subscription.on_subscription_update",
+	},
 	# R-TKT-6, R-TKT-9: e-mail intake and first response
 	"Communication": {
 		"after_insert": "dds_assistance.integrations.communication.on_communication_change",
@@ -51,10 +61,12 @@ doc_events = {
 permission_query_conditions = {
 	"Assistance Ticket": "dds_assistance.permissions.ticket_query_conditions",
 	"Assistance Equipment": "dds_assistance.permissions.equipment_query_conditions",
+	"Premium Subscription": "dds_assistance.permissions.subscription_query_conditions",
 }
 has_permission = {
 	"Assistance Ticket": "dds_assistance.permissions.ticket_has_permission",
 	"Assistance Equipment": "dds_assistance.permissions.equipment_has_permission",
+	"Premium Subscription": "dds_assistance.permissions.subscription_has_permission",
 }
 
 # Scheduled tasks
@@ -65,5 +77,6 @@ scheduler_events = {
 	},
 	"daily": [
 		"dds_assistance.tasks.extend_holiday_list",
+		"dds_assistance.tasks.process_subscriptions",
 	],
 }

@@ -72,3 +72,11 @@ def equipment_query_conditions(user: str | None = None) -> str:
 
 def equipment_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
 	return _has_customer_permission(doc, user)
+
+
+def subscription_query_conditions(user: str | None = None) -> str:
+	return _customer_condition("Premium Subscription", user)
+
+
+def subscription_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	return _has_customer_permission(doc, user)

@@ -5,6 +5,7 @@ import frappe
 
 from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import sweep_response_sla
 from dds_assistance.integrations.holiday_list import ensure_holiday_years
+from dds_assistance.integrations.subscription import process_all
 
 
 def extend_holiday_list():
@@ -23,3 +24,9 @@ def response_sla_sweep():
 	"""Every 5 minutes: first-response breaches and warnings (R-TKT-9). Commits per
 	ticket inside; a second run finds nothing left to change."""
 	sweep_response_sla()
+
+
+def process_subscriptions():
+	"""Daily: renew (new term + invoice) or end subscriptions at their term, remind
+	clients before their notice deadline (R-SUB-5). Commits per subscription."""
+	process_all()

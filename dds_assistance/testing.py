@@ -46,7 +46,8 @@ def ensure_company() -> str:
 				"chart_of_accounts": "Standard",
 			}
 		).insert(ignore_permissions=True)
-	ensure_fiscal_year(getdate(nowdate()).year)
+	for year in range(2024, getdate(nowdate()).year + 5):
+		ensure_fiscal_year(year)
 	if not frappe.db.exists("Price List", "DDS Tarifs EUR"):
 		frappe.get_doc(
 			{"doctype": "Price List", "price_list_name": "DDS Tarifs EUR", "currency": "EUR", "selling": 1}
@@ -55,7 +56,7 @@ def ensure_company() -> str:
 
 
 def ensure_fiscal_year(year: int):
-	for y in (year - 1, year, year + 1):
+	for y in (year,):
 		name = str(y)
 		if frappe.db.exists("Fiscal Year", name):
 			fy = frappe.get_doc("Fiscal Year", name)
@@ -129,12 +130,51 @@ def ensure_item() -> str:
 	return ITEM
 
 
+PLAN_ITEM = "DDS-PREMIUM-TEST"
+
+
+def ensure_plan_item() -> str:
+	if not frappe.db.exists("Item", PLAN_ITEM):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": PLAN_ITEM,
+				"item_name": "Assistance Premium exocad - forfait annuel (test)",
+				"item_group": "Services",
+				"stock_uom": "Nos",
+				"is_stock_item": 0,
+			}
+		).insert(ignore_permissions=True)
+	return PLAN_ITEM
+
+
+def ensure_outgoing_email_account() -> str:
+	"""A default outgoing account, so that mails are queued (never sent in tests)."""
+	name = "DDS Test Outgoing"
+	if not frappe.db.exists("Email Account", name):
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": name,
+				"email_id": "outgoing-test@example.com",
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "localhost",
+				"smtp_port": 25,
+				"password": "not-used",
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
 def ensure_assistance_setup() -> dict:
 	"""Company, tax template, item — and Assistance Settings pointing at them."""
 	ensure_system_time_zone()
+	ensure_outgoing_email_account()
 	company = ensure_company()
 	template = ensure_tax_template()
 	item = ensure_item()
+	ensure_plan_item()
 	settings = frappe.get_single("Assistance Settings")
 	if (settings.company, settings.ticket_item, settings.sales_taxes_template) != (company, item, template):
 		settings.company, settings.ticket_item, settings.sales_taxes_template = company, item, template

@@ -39,56 +39,70 @@ def make_ticket_invoice(ticket) -> str:
 		return existing.name
 
 	settings = frappe.get_cached_doc("Assistance Settings")
-	item = ticket.tariff_item or settings.ticket_item
+	previous = ticket.sales_invoice if ticket.sales_invoice else None
+	amended_from = (
+		previous if previous and frappe.db.get_value("Sales Invoice", previous, "docstatus") == 2 else None
+	)
+	return make_invoice(
+		customer=ticket.customer,
+		item=ticket.tariff_item or settings.ticket_item,
+		rate=flt(ticket.tariff_amount),
+		posting_date=nowdate(),
+		links={TICKET_FIELD: ticket.name},
+		remarks=_("Assistance ticket {0}: {1}").format(ticket.name, ticket.subject),
+		amended_from=amended_from,
+	)
+
+
+def make_invoice(*, customer, item, rate, posting_date, links: dict, remarks: str, amended_from=None) -> str:
+	"""One submitted Sales Invoice of one line, the price VAT included (the
+	settings' company and tax template). Callers make sure it is not a duplicate."""
+	settings = frappe.get_cached_doc("Assistance Settings")
 	missing = [
 		_(label)
 		for label, value in (
 			("Company", settings.company),
-			("Ticket Item", item),
+			("Item", item),
 			("Sales Taxes Template", settings.sales_taxes_template),
 		)
 		if not value
 	]
 	if missing:
 		frappe.throw(
-			_("Assistance Settings must name {0} before a ticket can be invoiced.").format(
-				", ".join(missing)
-			),
+			_("Assistance Settings must name {0} before an invoice can be made.").format(", ".join(missing)),
 			exc=TicketInvoiceSetupError,
 			title=_("Settings Incomplete"),
 		)
 
 	from erpnext.controllers.accounts_controller import get_taxes_and_charges
 
-	previous = ticket.sales_invoice if ticket.sales_invoice else None
 	currency = frappe.get_cached_value("Company", settings.company, "default_currency")
 	invoice = frappe.new_doc("Sales Invoice")
 	invoice.update(
 		{
 			"company": settings.company,
-			"customer": ticket.customer,
-			"posting_date": nowdate(),
-			"due_date": nowdate(),
-			TICKET_FIELD: ticket.name,
+			"customer": customer,
+			"posting_date": posting_date,
+			"set_posting_time": 1,
+			"due_date": posting_date,
 			"taxes_and_charges": settings.sales_taxes_template,
 			"currency": currency,
 			"conversion_rate": 1,
-			"remarks": _("Assistance ticket {0}: {1}").format(ticket.name, ticket.subject),
+			"remarks": remarks,
+			"amended_from": amended_from,
+			**links,
 		}
 	)
-	if previous and frappe.db.get_value("Sales Invoice", previous, "docstatus") == 2:
-		invoice.amended_from = previous
 	price_list = frappe.db.get_value("Price List", {"selling": 1, "enabled": 1, "currency": currency})
-	if price_list:  # the tariff is the ticket's frozen price; the list only has to share the currency
+	if price_list:  # the rate is the document's own frozen price; the list only has to share the currency
 		invoice.selling_price_list = price_list
-	invoice.append("items", {"item_code": item, "qty": 1, "rate": flt(ticket.tariff_amount)})
+	invoice.append("items", {"item_code": item, "qty": 1, "rate": flt(rate)})
 	invoice.set(
 		"taxes", get_taxes_and_charges("Sales Taxes and Charges Template", settings.sales_taxes_template)
 	)
 	invoice.flags.ignore_permissions = True
-	invoice.flags.dds_made_for_ticket = True  # the caller saves the ticket itself
-	invoice.insert()
-	invoice.submit()
+	invoice.flags.dds_made_for_ticket = True  # the caller saves its document itself
+	invoice.submit()  # inserted and submitted in one save
 	return invoice.name
 
 

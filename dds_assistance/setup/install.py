@@ -44,6 +44,25 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"search_index": 1,
 			"description": "The on-demand ticket this invoice sells (R-ACC-1).",
 		},
+		{
+			"fieldname": "dds_premium_subscription",
+			"fieldtype": "Link",
+			"label": "Premium Subscription",
+			"options": "Premium Subscription",
+			"insert_after": "dds_assistance_ticket",
+			"read_only": 1,
+			"no_copy": 1,
+			"search_index": 1,
+		},
+		{
+			"fieldname": "dds_subscription_term",
+			"fieldtype": "Int",
+			"label": "Subscription Term",
+			"insert_after": "dds_premium_subscription",
+			"read_only": 1,
+			"no_copy": 1,
+			"depends_on": "dds_premium_subscription",
+		},
 	],
 }
 
@@ -55,6 +74,7 @@ SETTINGS_DEFAULTS = {
 	"complaint_ack_days": 5,
 	"complaint_answer_days": 30,
 	"ticket_price": 100,
+	"subscription_reminder_days": 15,
 	"cgv_reference": "CGV-TICKET-ASSISTANCE-EXO-2023-10",
 	"cgu_version": "2026-01-01",
 	"support_company_name": "3D Dental Store",
@@ -66,11 +86,15 @@ SETTINGS_DEFAULTS = {
 
 def after_install():
 	create_roles()
-	if CUSTOM_FIELDS:
-		create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+	ensure_custom_fields()
 	holiday_list = ensure_holiday_years()
 	set_default_settings(holiday_list)
 	frappe.db.commit()
+
+
+def ensure_custom_fields():
+	"""Also run after every migrate, so fields added in later versions arrive."""
+	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
 
 
 def create_roles():

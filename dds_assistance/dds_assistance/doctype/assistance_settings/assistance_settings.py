@@ -56,6 +56,7 @@ class AssistanceSettings(Document):
 		request_window_hours: DF.Float
 		sales_taxes_template: DF.Link | None
 		sla_warning_hours: DF.Float
+		subscription_reminder_days: DF.Int
 		support_address: DF.SmallText | None
 		support_company_name: DF.Data | None
 		support_email: DF.Data | None

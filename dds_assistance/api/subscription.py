@@ -1,0 +1,143 @@
+"""Desk (and portal) actions on a Premium Subscription. Each checks permission first."""
+
+import frappe
+from frappe import _
+from frappe.utils import getdate, nowdate
+
+from dds_assistance.core import subscriptions as core
+from dds_assistance.core.tickets import TicketRuleError
+from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import throw_rule
+from dds_assistance.integrations.subscription import process_subscription
+
+MANAGER_ROLES = ("Assistance Manager", "System Manager")
+
+
+def _subscription_for_write(name: str, ptype: str = "write"):
+	if not frappe.db.get_value("Premium Subscription", name, "name", for_update=True):
+		raise frappe.DoesNotExistError(_("Premium Subscription {0} not found").format(name))
+	doc = frappe.get_doc("Premium Subscription", name)
+	doc.check_permission(ptype)
+	doc.flags.dds_action = True
+	return doc
+
+
+def _parse_date(value, label: str):
+	try:
+		return getdate(value) if value else None
+	except Exception:
+		frappe.throw(
+			_("Invalid date for {0}: {1}").format(_(label), frappe.bold(value)), title=_("Invalid Value")
+		)
+
+
+@frappe.whitelist(methods=["POST"])
+def notice_preview(subscription: str, received_on: str | None = None) -> dict:
+	"""R-SUB-3: the end a notice received on that date would give, before confirming."""
+	doc = frappe.get_doc("Premium Subscription", subscription)
+	doc.check_permission("read")
+	received = _parse_date(received_on, "Notice Received On") or getdate(nowdate())
+	end = core.notice_effective_end(getdate(doc.start_date), received)
+	current = core.term_at(getdate(doc.start_date), received)
+	return {"effective_end": end, "notice_deadline": current.notice_deadline, "on_time": end == current.end}
+
+
+@frappe.whitelist(methods=["POST"])
+def give_notice(
+	subscription: str,
+	received_on: str,
+	channel: str,
+	reason: str = "Client decision",
+	note: str | None = None,
+) -> dict:
+	"""R-SUB-3, R-SUB-4: record a written notice (date received, channel, reason)
+	and the end it gives: this term's end if received 30 days or more before the
+	term, otherwise the next term's end."""
+	doc = _subscription_for_write(subscription)
+	if doc.status not in (core.ACTIVE, core.SCHEDULED, core.SUSPENDED):
+		frappe.throw(
+			_("A notice can only be given on a live subscription without notice (status: {0}).").format(
+				_(doc.status)
+			),
+			title=_("Not Allowed"),
+		)
+	try:
+		end = core.check_notice(
+			getdate(doc.start_date),
+			_parse_date(received_on, "Notice Received On"),
+			channel,
+			reason,
+			getdate(nowdate()),
+		)
+	except TicketRuleError as error:
+		throw_rule(error)
+	doc.update(
+		{
+			"notice_received_on": getdate(received_on),
+			"notice_channel": channel,
+			"notice_reason": reason,
+			"notice_effective_end": end,
+			"notice_recorded_by": frappe.session.user,
+			"notice_note": (note or "").strip() or None,
+		}
+	)
+	doc.save()
+	doc.add_comment(
+		"Info",
+		_("Notice received on {0} by {1} ({2}): the subscription ends on {3}.").format(
+			frappe.utils.formatdate(received_on), _(channel), _(reason), frappe.utils.formatdate(end)
+		),
+	)
+	return {"status": doc.status, "ends_on": doc.ends_on}
+
+
+@frappe.whitelist(methods=["POST"])
+def withdraw_notice(subscription: str) -> dict:
+	"""R-SUB-3: a notice can be withdrawn before it takes effect."""
+	doc = _subscription_for_write(subscription)
+	try:
+		core.check_withdrawal(
+			getdate(doc.notice_effective_end) if doc.notice_effective_end else None, getdate(nowdate())
+		)
+	except TicketRuleError as error:
+		throw_rule(error)
+	previous = doc.notice_effective_end
+	for fieldname in (
+		"notice_received_on",
+		"notice_channel",
+		"notice_reason",
+		"notice_effective_end",
+		"notice_recorded_by",
+		"notice_note",
+	):
+		doc.set(fieldname, None)
+	doc.save()
+	doc.add_comment(
+		"Info",
+		_("Notice withdrawn by {0} (it would have ended the plan on {1}).").format(
+			frappe.session.user, previous
+		),
+	)
+	return {"status": doc.status}
+
+
+@frappe.whitelist(methods=["POST"])
+def terminate_for_breach(subscription: str, effective_on: str, reason: str) -> dict:
+	"""R-SUB-6: a manager — only — terminates for breach, at once or from a date."""
+	if not set(MANAGER_ROLES) & set(frappe.get_roles()):
+		raise frappe.PermissionError(_("Only an Assistance Manager can terminate a subscription for breach."))
+	doc = _subscription_for_write(subscription)
+	if not (reason or "").strip():
+		frappe.throw(_("Describe the breach and its facts."), title=_("Reason Required"))
+	effective = _parse_date(effective_on, "Terminated From") or getdate(nowdate())
+	if doc.breach_effective_on:
+		frappe.throw(_("This subscription is already terminated for breach."), title=_("Not Allowed"))
+	doc.update(
+		{
+			"breach_effective_on": effective,
+			"breach_reason": reason.strip(),
+			"terminated_by": frappe.session.user,
+		}
+	)
+	doc.save()
+	process_subscription(doc.name)
+	return {"status": frappe.db.get_value("Premium Subscription", doc.name, "status")}

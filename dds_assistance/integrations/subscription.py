@@ -1,0 +1,160 @@
+"""Premium subscriptions and ERPNext: term invoices, reminders, the daily job (R-SUB-2, R-SUB-5)."""
+
+import frappe
+from frappe import _
+from frappe.utils import getdate, nowdate
+
+from dds_assistance.core import subscriptions as core
+from dds_assistance.integrations.sales_invoice import make_invoice
+
+SUBSCRIPTION_FIELD = "dds_premium_subscription"
+TERM_FIELD = "dds_subscription_term"
+
+
+def on_subscription_update(doc, method=None):
+	"""A new or changed subscription is brought up to date at once (first term invoiced)."""
+	if doc.flags.dds_processing:
+		return
+	process_subscription(doc.name)
+
+
+def process_subscription(name: str, today=None) -> core.DailyPlan:
+	"""Apply the term rules to one subscription today: invoice each begun term
+	that has no invoice (in order), send the notice reminder, refresh the status.
+	Idempotent: the row is locked, and each term's invoice is looked up before
+	one is made."""
+	today = getdate(today or nowdate())
+	frappe.db.get_value("Premium Subscription", name, "name", for_update=True)
+	doc = frappe.get_doc("Premium Subscription", name)
+	reminder_days = reminder_days_setting()
+	plan = core.daily_plan(doc.state(), today, reminder_days)
+	for term in plan.invoice_terms:
+		invoice = term_invoice(doc, term)
+		row = next((r for r in doc.terms if r.term_index == term.index), None) or doc.append(
+			"terms", {"term_index": term.index}
+		)
+		row.term_start, row.term_end, row.sales_invoice = term.start, term.end, invoice
+	if plan.remind_term:
+		send_notice_reminder(doc, plan.remind_term)
+		row = next((r for r in doc.terms if r.term_index == plan.remind_term.index), None) or doc.append(
+			"terms", {"term_index": plan.remind_term.index}
+		)
+		row.reminder_sent_on = today
+	before = (doc.status, str(doc.current_term_end), len(doc.terms))
+	doc.refresh_derived(today)
+	changed = (
+		plan.invoice_terms
+		or plan.remind_term
+		or before != (doc.status, str(doc.current_term_end), len(doc.terms))
+	)
+	if changed:
+		doc.flags.dds_action = doc.flags.dds_processing = True
+		doc.flags.ignore_permissions = True
+		doc.save()
+	return plan
+
+
+def reminder_days_setting() -> int:
+	value = frappe.get_cached_doc("Assistance Settings").subscription_reminder_days
+	return 15 if value is None else max(int(value), 0)
+
+
+def term_invoice(doc, term: core.Term) -> str:
+	"""The term's one Sales Invoice (R-SUB-2): found if it exists, else made."""
+	existing = frappe.db.get_value(
+		"Sales Invoice",
+		{SUBSCRIPTION_FIELD: doc.name, TERM_FIELD: term.index, "docstatus": ("<", 2), "is_return": 0},
+	)
+	if existing:
+		return existing
+	return make_invoice(
+		customer=doc.customer,
+		item=doc.item,
+		rate=doc.annual_price,
+		posting_date=term.start,
+		links={SUBSCRIPTION_FIELD: doc.name, TERM_FIELD: term.index},
+		remarks=_("Premium subscription {0}, term {1} to {2}").format(
+			doc.name, frappe.utils.formatdate(term.start), frappe.utils.formatdate(term.end)
+		),
+	)
+
+
+def send_notice_reminder(doc, term: core.Term):
+	"""Remind the client of the notice deadline (R-SUB-5) by e-mail, and note it on the subscription."""
+	subject = _("Your Premium assistance plan renews on {0}").format(frappe.utils.formatdate(term.renewal))
+	message = _(
+		"Your Premium assistance plan {0} renews on {1} for one year. If you do not wish to renew it, "
+		"your written notice must reach us by {2} (30 days before the term)."
+	).format(doc.name, frappe.utils.formatdate(term.renewal), frappe.utils.formatdate(term.notice_deadline))
+	recipients = client_emails(doc.customer)
+	if recipients:
+		frappe.sendmail(
+			recipients=recipients,
+			subject=subject,
+			message=message,
+			reference_doctype=doc.doctype,
+			reference_name=doc.name,
+		)
+	doc.add_comment(
+		"Info", _("Notice deadline reminder sent to {0}: {1}").format(", ".join(recipients) or "-", message)
+	)
+
+
+def client_emails(customer: str) -> list[str]:
+	emails = set(
+		frappe.get_all("Portal User", filters={"parent": customer, "parenttype": "Customer"}, pluck="user")
+	)
+	primary = frappe.db.get_value("Customer", customer, "email_id")
+	if primary:
+		emails.add(primary)
+	return sorted(e for e in emails if e and "@" in e)
+
+
+# Subscriptions with something to do today, from their current state (one query):
+# a term that ended (renewal or end), a plan that starts, a reminder window open
+# without a reminder for the current term, a dated termination that arrived.
+CANDIDATES_SQL = """
+	select s.name from `tabPremium Subscription` s
+	where s.status in %(live)s and (
+		s.current_term_end is null
+		or s.current_term_end < %(today)s
+		or (s.status = 'Scheduled' and s.start_date <= %(today)s)
+		or (s.breach_effective_on is not null and s.breach_effective_on <= %(today)s)
+		or (s.notice_deadline between %(today)s and %(remind_until)s
+			and s.notice_effective_end is null and s.no_renewal_after is null
+			and not exists (
+				select 1 from `tabPremium Subscription Term` t
+				where t.parent = s.name and t.parenttype = 'Premium Subscription'
+					and t.term_start = s.current_term_start and t.reminder_sent_on is not null))
+	)
+	order by s.start_date, s.name
+"""
+
+
+def process_all(today=None) -> dict[str, int]:
+	"""Daily job (R-SUB-5): every subscription that is not over, one at a time,
+	committed on its own; a failure is logged and the others go on."""
+	today = getdate(today or nowdate())
+	counts = {"processed": 0, "invoices": 0, "reminders": 0, "failed": 0}
+	reminder_days = reminder_days_setting()
+	names = frappe.db.sql(
+		CANDIDATES_SQL,
+		{
+			"today": today,
+			"remind_until": frappe.utils.add_days(today, reminder_days),
+			"live": ("Scheduled", "Active", "Notice Given", "Suspended"),
+		},
+		pluck=True,
+	)
+	for name in names:
+		try:
+			plan = process_subscription(name, today)
+			frappe.db.commit()
+			counts["processed"] += 1
+			counts["invoices"] += len(plan.invoice_terms)
+			counts["reminders"] += 1 if plan.remind_term else 0
+		except Exception:
+			frappe.db.rollback()
+			counts["failed"] += 1
+			frappe.log_error(title=f"DDS Assistance: subscription {name} could not be processed")
+	return counts
