@@ -1,0 +1,231 @@
+"""Daily Premium subscription job benchmark (R-SUB-5) on the bench's MariaDB.
+
+Seeds N live subscriptions (default 10 000) with bulk inserts, their start dates
+spread over the past years so that, as on a real site, the day's run renews the
+plans whose anniversary is today (a real Sales Invoice each) and sends the
+notice reminders now due; then runs the job twice on the same day and prints
+seconds and work done (target: < 60 s, and the second run finds nothing to do).
+What it made is removed at the end.
+
+    cd ~/frappe-bench/sites && ../env/bin/python /path/to/app/benchmarks/subscription_job.py --site SITE
+"""
+
+import argparse
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+PREFIX = "BENCH-PREM-"
+CUSTOMER = "DDS Benchmark Client"
+
+
+def seed(frappe, count: int, today: date) -> None:
+	from dds_assistance.core import subscriptions as core
+	from dds_assistance.integrations.sales_invoice import make_invoice
+
+	# the past terms were invoiced: one real invoice stands for all of them
+	item = frappe.db.get_single_value("Assistance Settings", "ticket_item")
+	history = make_invoice(
+		customer=CUSTOMER,
+		item=item,
+		rate=1200,
+		posting_date=today - timedelta(days=30),
+		links={"dds_premium_subscription": None, "remarks": PREFIX + "history"},
+		remarks=PREFIX + "history",
+	)
+
+	now = datetime.now()
+	group = frappe.db.get_value("Customer Group", {"is_group": 0}) or "All Customer Groups"
+	territory = frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories"
+	frappe.db.bulk_insert(
+		"Customer",
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"docstatus",
+			"customer_name",
+			"customer_type",
+			"customer_group",
+			"territory",
+		],
+		[
+			(
+				f"{PREFIX}C{i:06d}",
+				now,
+				now,
+				"Administrator",
+				"Administrator",
+				0,
+				f"{PREFIX}C{i:06d}",
+				"Company",
+				group,
+				territory,
+			)
+			for i in range(count)
+		],
+		chunk_size=5000,
+	)
+	parents, terms = [], []
+	for i in range(count):
+		start = today - timedelta(days=365 + (i * 7919) % (3 * 365))  # one to four years ago
+		yesterday = core.term_at(start, today - timedelta(days=1))  # as the job left it yesterday
+		name = f"{PREFIX}{i:06d}"
+		parents.append(
+			(
+				name,
+				now,
+				now,
+				"Administrator",
+				"Administrator",
+				0,
+				f"{PREFIX}C{i:06d}",
+				f"{PREFIX}C{i:06d}",
+				start,
+				1,
+				"Active",
+				item,
+				1200,
+				date(2099, 12, 31),
+				yesterday.start,
+				yesterday.end,
+				yesterday.notice_deadline,
+			)
+		)
+		for index in range(yesterday.index + 1):
+			term = core.term(start, index)
+			reminded = term.notice_deadline if term.notice_deadline < today else None
+			terms.append(
+				(
+					f"{name}-{index}",
+					now,
+					now,
+					"Administrator",
+					"Administrator",
+					0,
+					name,
+					"terms",
+					"Premium Subscription",
+					index + 1,
+					index,
+					term.start,
+					term.end,
+					history,
+					reminded,
+				)
+			)
+	frappe.db.bulk_insert(
+		"Premium Subscription",
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"docstatus",
+			"customer",
+			"customer_name",
+			"start_date",
+			"auto_renew",
+			"status",
+			"item",
+			"annual_price",
+			"licence_valid_until",
+			"current_term_start",
+			"current_term_end",
+			"notice_deadline",
+		],
+		parents,
+		chunk_size=5000,
+	)
+	frappe.db.bulk_insert(
+		"Premium Subscription Term",
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"docstatus",
+			"parent",
+			"parentfield",
+			"parenttype",
+			"idx",
+			"term_index",
+			"term_start",
+			"term_end",
+			"sales_invoice",
+			"reminder_sent_on",
+		],
+		terms,
+		chunk_size=5000,
+	)
+	frappe.db.commit()
+
+
+def cleanup(frappe) -> None:
+	made = frappe.get_all(
+		"Sales Invoice", filters={"dds_premium_subscription": ("like", PREFIX + "%")}, pluck="name"
+	)
+	made += frappe.get_all("Sales Invoice", filters={"remarks": PREFIX + "history"}, pluck="name")
+	for name in made:
+		invoice = frappe.get_doc("Sales Invoice", name)
+		if invoice.docstatus == 1:
+			invoice.cancel()
+		frappe.delete_doc("Sales Invoice", name, force=True, ignore_permissions=True)
+	frappe.db.sql("delete from `tabPremium Subscription Term` where parent like %s", (PREFIX + "%",))
+	frappe.db.sql("delete from `tabPremium Subscription` where name like %s", (PREFIX + "%",))
+	frappe.db.sql("delete from `tabEmail Queue` where reference_name like %s", (PREFIX + "%",))
+	frappe.db.sql("delete from `tabComment` where reference_name like %s", (PREFIX + "%",))
+	frappe.db.sql("delete from `tabCustomer` where name like %s", (PREFIX + "%",))
+	frappe.db.commit()
+
+
+def main():
+	parser = argparse.ArgumentParser(description="Daily subscription job benchmark")
+	parser.add_argument("--site", required=True)
+	parser.add_argument("--sites-path", default=".")
+	parser.add_argument("--subscriptions", type=int, default=10_000)
+	args = parser.parse_args()
+
+	import frappe
+
+	frappe.init(site=args.site, sites_path=args.sites_path)
+	frappe.connect()
+	from frappe.utils import getdate, nowdate
+
+	from dds_assistance.integrations.subscription import process_all
+
+	if not frappe.db.exists("Customer", CUSTOMER):
+		from dds_assistance import testing
+
+		testing.ensure_assistance_setup()
+		testing.ensure_customer(CUSTOMER, "C-BENCH")
+	try:
+		cleanup(frappe)
+		today = getdate(nowdate())
+		began = time.perf_counter()
+		seed(frappe, args.subscriptions, today)
+		print(f"seeded {args.subscriptions:,} live subscriptions in {time.perf_counter() - began:.1f} s")
+		for run in (1, 2):
+			began = time.perf_counter()
+			counts = process_all(today)
+			elapsed = time.perf_counter() - began
+			verdict = "met" if elapsed < 60 else "NOT met"
+			print(
+				f"run {run}: {elapsed:.2f} s (target < 60 s: {verdict}); subscriptions processed "
+				f"{counts['processed']:,}, renewal invoices {counts['invoices']:,}, reminders "
+				f"{counts['reminders']:,}, failures {counts['failed']:,}"
+			)
+	finally:
+		cleanup(frappe)
+		frappe.destroy()
+
+
+if __name__ == "__main__":
+	main()
