@@ -18,7 +18,7 @@ export_python_type_annotations = True
 # -------------------
 after_install = "dds_assistance.setup.install.after_install"
 before_uninstall = "dds_assistance.setup.install.before_uninstall"
-after_migrate = "dds_assistance.setup.install.ensure_custom_fields"
+after_migrate = "dds_assistance.setup.install.after_migrate"
 
 # R-TKT-1: who is covered by Premium (fn(customer, at) -> Iterable[SubscriptionFacts])
 assistance_subscription_facts = [
@@ -62,18 +62,27 @@ permission_query_conditions = {
 	"Assistance Ticket": "dds_assistance.permissions.ticket_query_conditions",
 	"Assistance Equipment": "dds_assistance.permissions.equipment_query_conditions",
 	"Premium Subscription": "dds_assistance.permissions.subscription_query_conditions",
+	"Remote Session": "dds_assistance.permissions.session_query_conditions",
+	"Remote Session Log": "dds_assistance.permissions.session_log_query_conditions",
+	"Assistance Tool Installation": "dds_assistance.permissions.tool_query_conditions",
 }
 has_permission = {
 	"Assistance Ticket": "dds_assistance.permissions.ticket_has_permission",
 	"Assistance Equipment": "dds_assistance.permissions.equipment_has_permission",
 	"Premium Subscription": "dds_assistance.permissions.subscription_has_permission",
+	"Remote Session": "dds_assistance.permissions.session_has_permission",
+	"Remote Session Log": "dds_assistance.permissions.session_log_has_permission",
+	"Assistance Tool Installation": "dds_assistance.permissions.tool_has_permission",
 }
 
 # Scheduled tasks
 # ---------------
 scheduler_events = {
 	"cron": {
-		"*/5 * * * *": ["dds_assistance.tasks.response_sla_sweep"],
+		"*/5 * * * *": [
+			"dds_assistance.tasks.response_sla_sweep",
+			"dds_assistance.tasks.expire_remote_sessions",
+		],
 	},
 	"daily": [
 		"dds_assistance.tasks.extend_holiday_list",

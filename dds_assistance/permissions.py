@@ -80,3 +80,27 @@ def subscription_query_conditions(user: str | None = None) -> str:
 
 def subscription_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
 	return _has_customer_permission(doc, user)
+
+
+def session_query_conditions(user: str | None = None) -> str:
+	return _customer_condition("Remote Session", user)
+
+
+def session_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	return _has_customer_permission(doc, user)
+
+
+def session_log_query_conditions(user: str | None = None) -> str:
+	return _customer_condition("Remote Session Log", user)
+
+
+def session_log_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	return _has_customer_permission(doc, user)
+
+
+def tool_query_conditions(user: str | None = None) -> str:
+	return _customer_condition("Assistance Tool Installation", user)
+
+
+def tool_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	return _has_customer_permission(doc, user)

@@ -4,6 +4,7 @@ that knows the rule, and commits per document."""
 import frappe
 
 from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import sweep_response_sla
+from dds_assistance.dds_assistance.doctype.remote_session.remote_session import expire_overdue_sessions
 from dds_assistance.integrations.holiday_list import ensure_holiday_years
 from dds_assistance.integrations.subscription import process_all
 
@@ -30,3 +31,9 @@ def process_subscriptions():
 	"""Daily: renew (new term + invoice) or end subscriptions at their term, remind
 	clients before their notice deadline (R-SUB-5). Commits per subscription."""
 	process_all()
+
+
+def expire_remote_sessions():
+	"""Every 5 minutes: close the remote sessions whose authorised time is over and
+	log it (R-RS-3). Commits per session; a second run has nothing to do."""
+	expire_overdue_sessions()

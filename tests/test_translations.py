@@ -77,12 +77,27 @@ def core_messages():
 						yield path.name, node.args[1].value
 
 
+def core_constants():
+	"""Messages the core keeps in tables and the Frappe side shows through ``_()``."""
+	from dds_assistance.core import remote_sessions
+
+	for table in (remote_sessions.START_REFUSALS, remote_sessions.CHECKLIST_LABELS):
+		for text in table.values():
+			yield "core", text
+
+
 def test_every_user_facing_string_has_a_french_translation():
 	known = french()
 	missing = sorted(
 		{
 			f"{where}: {text}"
-			for source in (python_strings(), js_strings(), doctype_strings(), core_messages())
+			for source in (
+				python_strings(),
+				js_strings(),
+				doctype_strings(),
+				core_messages(),
+				core_constants(),
+			)
 			for where, text in source
 			if text.strip() not in known and not RULE_ID.match(text.strip())
 		}

@@ -75,6 +75,8 @@ SETTINGS_DEFAULTS = {
 	"complaint_answer_days": 30,
 	"ticket_price": 100,
 	"subscription_reminder_days": 15,
+	"session_default_minutes": 60,
+	"session_max_minutes": 240,
 	"cgv_reference": "CGV-TICKET-ASSISTANCE-EXO-2023-10",
 	"cgu_version": "2026-01-01",
 	"support_company_name": "3D Dental Store",
@@ -92,9 +94,20 @@ def after_install():
 	frappe.db.commit()
 
 
+def after_migrate():
+	"""Fields and settings added by later versions arrive on existing sites."""
+	ensure_custom_fields()
+	fill_missing_settings()
+
+
 def ensure_custom_fields():
-	"""Also run after every migrate, so fields added in later versions arrive."""
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+
+
+def fill_missing_settings():
+	for fieldname, value in SETTINGS_DEFAULTS.items():
+		if frappe.db.get_single_value("Assistance Settings", fieldname) in (None, ""):
+			frappe.db.set_single_value("Assistance Settings", fieldname, value)
 
 
 def create_roles():

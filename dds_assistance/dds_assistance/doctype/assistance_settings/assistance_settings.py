@@ -55,6 +55,8 @@ class AssistanceSettings(Document):
 		opening_windows: DF.Table[AssistanceOpeningWindow]
 		request_window_hours: DF.Float
 		sales_taxes_template: DF.Link | None
+		session_default_minutes: DF.Int
+		session_max_minutes: DF.Int
 		sla_warning_hours: DF.Float
 		subscription_reminder_days: DF.Int
 		support_address: DF.SmallText | None

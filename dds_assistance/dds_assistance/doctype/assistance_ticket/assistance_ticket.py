@@ -225,6 +225,13 @@ class AssistanceTicket(Document):
 	def on_update(self):
 		self.remember_equipment()
 
+	def on_trash(self):
+		if frappe.db.exists("Remote Session", {"ticket": self.name}):
+			frappe.throw(
+				_("This ticket has remote sessions whose history is kept as evidence: it cannot be deleted."),
+				title=_("Not Allowed"),
+			)
+
 	# ------------------------------------------------------------------ protection
 	def validate_protected_fields(self):
 		"""R-TKT-2: what was frozen at receipt never changes; R-TKT-10 and R-TKT-4:
