@@ -58,49 +58,21 @@ def _has_customer_permission(doc, user: str | None) -> bool:
 	return bool(customer) and customer in customers_of(user)
 
 
-def ticket_query_conditions(user: str | None = None) -> str:
-	return _customer_condition("Assistance Ticket", user)
+def _customer_scoped(doctype: str):
+	"""The two permission hooks of a doctype whose records belong to a client."""
+
+	def query_conditions(user: str | None = None) -> str:
+		return _customer_condition(doctype, user)
+
+	def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+		return _has_customer_permission(doc, user)
+
+	return query_conditions, has_permission
 
 
-def ticket_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
-	return _has_customer_permission(doc, user)
-
-
-def equipment_query_conditions(user: str | None = None) -> str:
-	return _customer_condition("Assistance Equipment", user)
-
-
-def equipment_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
-	return _has_customer_permission(doc, user)
-
-
-def subscription_query_conditions(user: str | None = None) -> str:
-	return _customer_condition("Premium Subscription", user)
-
-
-def subscription_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
-	return _has_customer_permission(doc, user)
-
-
-def session_query_conditions(user: str | None = None) -> str:
-	return _customer_condition("Remote Session", user)
-
-
-def session_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
-	return _has_customer_permission(doc, user)
-
-
-def session_log_query_conditions(user: str | None = None) -> str:
-	return _customer_condition("Remote Session Log", user)
-
-
-def session_log_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
-	return _has_customer_permission(doc, user)
-
-
-def tool_query_conditions(user: str | None = None) -> str:
-	return _customer_condition("Assistance Tool Installation", user)
-
-
-def tool_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
-	return _has_customer_permission(doc, user)
+ticket_query_conditions, ticket_has_permission = _customer_scoped("Assistance Ticket")
+equipment_query_conditions, equipment_has_permission = _customer_scoped("Assistance Equipment")
+subscription_query_conditions, subscription_has_permission = _customer_scoped("Premium Subscription")
+session_query_conditions, session_has_permission = _customer_scoped("Remote Session")
+session_log_query_conditions, session_log_has_permission = _customer_scoped("Remote Session Log")
+tool_query_conditions, tool_has_permission = _customer_scoped("Assistance Tool Installation")

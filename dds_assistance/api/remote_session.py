@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate, now_datetime, nowdate
 
+from dds_assistance.api._common import locked_doc, require_manager
 from dds_assistance.core import remote_sessions as core
 from dds_assistance.core import tickets as core_tickets
 from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import get_coverage, throw_rule
@@ -14,20 +15,13 @@ from dds_assistance.dds_assistance.doctype.technician_authorisation.technician_a
 )
 from dds_assistance.permissions import customers_of, is_staff
 
-MANAGER_ROLES = ("Assistance Manager", "System Manager")
-
 
 class SessionStartRefused(frappe.ValidationError):
 	pass
 
 
 def _session(name: str, ptype: str = "write"):
-	if not frappe.db.get_value("Remote Session", name, "name", for_update=True):
-		raise frappe.DoesNotExistError(_("Remote Session {0} not found").format(name))
-	doc = frappe.get_doc("Remote Session", name)
-	doc.check_permission(ptype)
-	doc.flags.dds_action = True
-	return doc
+	return locked_doc("Remote Session", name, ptype)
 
 
 def is_suspended(customer: str) -> bool:
@@ -76,8 +70,9 @@ def _apply_consent(doc, method: str, checklist: dict, note: str | None, by_clien
 	return {"status": doc.status}
 
 
-def _checklist(**values) -> dict:
-	return {key: bool(cint(values.get(key))) for key in core.CHECKLIST}
+def _checklist(*answers) -> dict:
+	"""The four confirmations, in the order of ``core.CHECKLIST``."""
+	return {key: bool(cint(value)) for key, value in zip(core.CHECKLIST, answers, strict=True)}
 
 
 @frappe.whitelist(methods=["POST"])
@@ -94,12 +89,7 @@ def consent(
 		raise frappe.PermissionError(_("Only the client can consent to their remote session."))
 	if is_suspended(doc.customer):
 		frappe.throw(_(core.START_REFUSALS["suspended"]), title=_("Not Allowed"))
-	checklist = _checklist(
-		check_backup=check_backup,
-		check_apps_closed=check_apps_closed,
-		check_reachable=check_reachable,
-		check_connection=check_connection,
-	)
+	checklist = _checklist(check_backup, check_apps_closed, check_reachable, check_connection)
 	person = frappe.utils.get_fullname(frappe.session.user)
 	return _apply_consent(doc, "Portal", checklist, None, True, person)
 
@@ -123,12 +113,7 @@ def record_consent(
 		frappe.throw(_("Name the person who gave consent."), title=_("Consent"))
 	if is_suspended(doc.customer):
 		frappe.throw(_(core.START_REFUSALS["suspended"]), title=_("Not Allowed"))
-	checklist = _checklist(
-		check_backup=check_backup,
-		check_apps_closed=check_apps_closed,
-		check_reachable=check_reachable,
-		check_connection=check_connection,
-	)
+	checklist = _checklist(check_backup, check_apps_closed, check_reachable, check_connection)
 	return _apply_consent(doc, method, checklist, note, False, consented_by.strip())
 
 
@@ -219,8 +204,7 @@ def cancel(session: str, reason: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def revoke_authorisation(authorisation: str, reason: str) -> dict:
 	"""R-RS-6: a manager revokes a technician authorisation; the revocation stays."""
-	if not set(MANAGER_ROLES) & set(frappe.get_roles()):
-		raise frappe.PermissionError(_("Only an Assistance Manager can revoke an authorisation."))
+	require_manager(_("Only an Assistance Manager can revoke an authorisation."))
 	doc = frappe.get_doc("Technician Authorisation", authorisation)
 	if doc.revoked_on:
 		frappe.throw(_("This authorisation is already revoked."), title=_("Not Allowed"))

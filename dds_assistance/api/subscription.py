@@ -4,21 +4,15 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, nowdate
 
+from dds_assistance.api._common import locked_doc, require_manager
 from dds_assistance.core import subscriptions as core
 from dds_assistance.core.tickets import TicketRuleError
 from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import throw_rule
 from dds_assistance.integrations.subscription import process_subscription
 
-MANAGER_ROLES = ("Assistance Manager", "System Manager")
-
 
 def _subscription_for_write(name: str, ptype: str = "write"):
-	if not frappe.db.get_value("Premium Subscription", name, "name", for_update=True):
-		raise frappe.DoesNotExistError(_("Premium Subscription {0} not found").format(name))
-	doc = frappe.get_doc("Premium Subscription", name)
-	doc.check_permission(ptype)
-	doc.flags.dds_action = True
-	return doc
+	return locked_doc("Premium Subscription", name, ptype)
 
 
 def _parse_date(value, label: str):
@@ -123,8 +117,7 @@ def withdraw_notice(subscription: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def terminate_for_breach(subscription: str, effective_on: str, reason: str) -> dict:
 	"""R-SUB-6: a manager — only — terminates for breach, at once or from a date."""
-	if not set(MANAGER_ROLES) & set(frappe.get_roles()):
-		raise frappe.PermissionError(_("Only an Assistance Manager can terminate a subscription for breach."))
+	require_manager(_("Only an Assistance Manager can terminate a subscription for breach."))
 	doc = _subscription_for_write(subscription)
 	if not (reason or "").strip():
 		frappe.throw(_("Describe the breach and its facts."), title=_("Reason Required"))

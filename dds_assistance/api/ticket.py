@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
+from dds_assistance.api._common import locked_doc, require_manager
 from dds_assistance.core import sla as core_sla
 from dds_assistance.core import tickets as core
 from dds_assistance.dds_assistance.doctype.assistance_settings.assistance_settings import (
@@ -16,16 +17,9 @@ from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket i
 )
 from dds_assistance.integrations.sales_invoice import make_ticket_invoice
 
-MANAGER_ROLES = ("Assistance Manager", "System Manager")
-
 
 def _ticket_for_write(name: str):
-	if not frappe.db.get_value("Assistance Ticket", name, "name", for_update=True):  # row lock
-		raise frappe.DoesNotExistError(_("Assistance Ticket {0} not found").format(name))
-	ticket = frappe.get_doc("Assistance Ticket", name)
-	ticket.check_permission("write")
-	ticket.flags.dds_action = True
-	return ticket
+	return locked_doc("Assistance Ticket", name)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -112,8 +106,7 @@ def mark_responded(ticket: str) -> dict:
 def extend_response_due(ticket: str, new_due: str, reason: str, note: str) -> dict:
 	"""R-TKT-10: a manager — only — extends the first-response due time with a
 	reason from the terms' list and a note; the extension is recorded on the ticket."""
-	if not set(MANAGER_ROLES) & set(frappe.get_roles()):
-		raise frappe.PermissionError(_("Only an Assistance Manager can extend a response due time."))
+	require_manager(_("Only an Assistance Manager can extend a response due time."))
 	doc = _ticket_for_write(ticket)
 	if doc.first_responded_on:
 		frappe.throw(_("The first response was already given."), title=_("Not Allowed"))
