@@ -50,6 +50,10 @@ doc_events = {
 	"Premium Subscription": {
 		"on_update": "dds_assistance.integrations.subscription.on_subscription_update",
 	},
+	# R-SAN-2: a sanction shows on the client and stops its plans at once
+	"Assistance Sanction": {
+		"on_update": "dds_assistance.integrations.conduct.on_sanction_update",
+	},
 	# R-TKT-6, R-TKT-9: e-mail intake and first response
 	"Communication": {
 		"after_insert": "dds_assistance.integrations.communication.on_communication_change",
@@ -65,6 +69,8 @@ permission_query_conditions = {
 	"Remote Session": "dds_assistance.permissions.session_query_conditions",
 	"Remote Session Log": "dds_assistance.permissions.session_log_query_conditions",
 	"Assistance Tool Installation": "dds_assistance.permissions.tool_query_conditions",
+	"Assistance Complaint": "dds_assistance.permissions.complaint_query_conditions",
+	"Terms Notice": "dds_assistance.permissions.terms_notice_query_conditions",
 }
 has_permission = {
 	"Assistance Ticket": "dds_assistance.permissions.ticket_has_permission",
@@ -73,7 +79,12 @@ has_permission = {
 	"Remote Session": "dds_assistance.permissions.session_has_permission",
 	"Remote Session Log": "dds_assistance.permissions.session_log_has_permission",
 	"Assistance Tool Installation": "dds_assistance.permissions.tool_has_permission",
+	"Assistance Complaint": "dds_assistance.permissions.complaint_has_permission",
+	"Terms Notice": "dds_assistance.permissions.terms_notice_has_permission",
 }
+
+# R-SAN-2: is a client suspended? (fn(customer) -> bool)
+assistance_is_suspended = ["dds_assistance.lookups.is_suspended"]
 
 # Scheduled tasks
 # ---------------
@@ -87,5 +98,8 @@ scheduler_events = {
 	"daily": [
 		"dds_assistance.tasks.extend_holiday_list",
 		"dds_assistance.tasks.process_subscriptions",
+		"dds_assistance.tasks.check_complaints",
+		"dds_assistance.tasks.flag_abusive_clients",
+		"dds_assistance.tasks.purge_closed_ticket_files",
 	],
 }

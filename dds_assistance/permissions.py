@@ -76,3 +76,5 @@ subscription_query_conditions, subscription_has_permission = _customer_scoped("P
 session_query_conditions, session_has_permission = _customer_scoped("Remote Session")
 session_log_query_conditions, session_log_has_permission = _customer_scoped("Remote Session Log")
 tool_query_conditions, tool_has_permission = _customer_scoped("Assistance Tool Installation")
+complaint_query_conditions, complaint_has_permission = _customer_scoped("Assistance Complaint")
+terms_notice_query_conditions, terms_notice_has_permission = _customer_scoped("Terms Notice")

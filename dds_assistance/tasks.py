@@ -3,8 +3,10 @@ that knows the rule, and commits per document."""
 
 import frappe
 
+from dds_assistance.dds_assistance.doctype.assistance_complaint.assistance_complaint import sweep_complaints
 from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import sweep_response_sla
 from dds_assistance.dds_assistance.doctype.remote_session.remote_session import expire_overdue_sessions
+from dds_assistance.integrations import conduct
 from dds_assistance.integrations.holiday_list import ensure_holiday_years
 from dds_assistance.integrations.subscription import process_all
 
@@ -37,3 +39,19 @@ def expire_remote_sessions():
 	"""Every 5 minutes: close the remote sessions whose authorised time is over and
 	log it (R-RS-3). Commits per session; a second run has nothing to do."""
 	expire_overdue_sessions()
+
+
+def check_complaints():
+	"""Daily: flag complaints whose acknowledgement or answer is at risk or overdue and
+	tell the managers (R-CPL-2). Writes only what changes; commits per complaint."""
+	sweep_complaints()
+
+
+def flag_abusive_clients():
+	"""Daily: flag for review the clients whose request rate passes the threshold (R-SAN-3)."""
+	conduct.flag_abusive_clients()
+
+
+def purge_closed_ticket_files():
+	"""Daily: remove the files of tickets closed past the grace period (R-DATA-1)."""
+	conduct.purge_closed_ticket_files()

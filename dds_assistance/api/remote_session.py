@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate, now_datetime, nowdate
 
+from dds_assistance import lookups
 from dds_assistance.api._common import locked_doc, require_manager
 from dds_assistance.core import remote_sessions as core
 from dds_assistance.core import tickets as core_tickets
@@ -13,6 +14,7 @@ from dds_assistance.dds_assistance.doctype.remote_session.remote_session import 
 from dds_assistance.dds_assistance.doctype.technician_authorisation.technician_authorisation import (
 	is_authorised,
 )
+from dds_assistance.integrations.mail import mail_client
 from dds_assistance.permissions import customers_of, is_staff
 
 
@@ -25,8 +27,8 @@ def _session(name: str, ptype: str = "write"):
 
 
 def is_suspended(customer: str) -> bool:
-	"""R-SAN-2, through the ``assistance_is_suspended`` hook (sanctions)."""
-	return any(frappe.get_attr(path)(customer) for path in frappe.get_hooks("assistance_is_suspended"))
+	"""R-SAN-2: the client is under a suspension now."""
+	return lookups.is_suspended(customer)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -223,22 +225,16 @@ def ask_tool_uninstall(installation: str) -> dict:
 	"""R-RS-8: ask the client to uninstall a tool they no longer need."""
 	doc = frappe.get_doc("Assistance Tool Installation", installation)
 	doc.check_permission("write")
-	from dds_assistance.integrations.subscription import client_emails
-
 	doc.uninstall_requested_on = getdate(nowdate())
 	doc.save()
-	recipients = client_emails(doc.customer)
-	if recipients:
-		frappe.sendmail(
-			recipients=recipients,
-			subject=_("Please uninstall the assistance tool {0}").format(doc.tool),
-			message=_(
-				"Our intervention is over. Unless you still need it, please uninstall the assistance tool {0} "
-				"and tell us when it is done (CGU art. 6.3)."
-			).format(doc.tool),
-			reference_doctype=doc.doctype,
-			reference_name=doc.name,
-		)
+	recipients = mail_client(
+		doc,
+		_("Please uninstall the assistance tool {0}").format(doc.tool),
+		_(
+			"Our intervention is over. Unless you still need it, please uninstall the assistance tool {0} "
+			"and tell us when it is done (CGU art. 6.3)."
+		).format(doc.tool),
+	)
 	return {"uninstall_requested_on": doc.uninstall_requested_on, "recipients": recipients}
 
 

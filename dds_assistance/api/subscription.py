@@ -8,7 +8,7 @@ from dds_assistance.api._common import locked_doc, require_manager
 from dds_assistance.core import subscriptions as core
 from dds_assistance.core.tickets import TicketRuleError
 from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import throw_rule
-from dds_assistance.integrations.subscription import process_subscription
+from dds_assistance.integrations.subscription import terminate_for_breach as terminate_for_breach_
 
 
 def _subscription_for_write(name: str, ptype: str = "write"):
@@ -122,15 +122,4 @@ def terminate_for_breach(subscription: str, effective_on: str, reason: str) -> d
 	if not (reason or "").strip():
 		frappe.throw(_("Describe the breach and its facts."), title=_("Reason Required"))
 	effective = _parse_date(effective_on, "Terminated From") or getdate(nowdate())
-	if doc.breach_effective_on:
-		frappe.throw(_("This subscription is already terminated for breach."), title=_("Not Allowed"))
-	doc.update(
-		{
-			"breach_effective_on": effective,
-			"breach_reason": reason.strip(),
-			"terminated_by": frappe.session.user,
-		}
-	)
-	doc.save()
-	process_subscription(doc.name)
-	return {"status": frappe.db.get_value("Premium Subscription", doc.name, "status")}
+	return {"status": terminate_for_breach_(doc.name, effective, reason, frappe.session.user)}

@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import getdate, nowdate
 
 from dds_assistance.core import subscriptions as core
+from dds_assistance.integrations.mail import mail_client
 from dds_assistance.integrations.sales_invoice import make_invoice
 
 SUBSCRIPTION_FIELD = "dds_premium_subscription"
@@ -86,28 +87,10 @@ def send_notice_reminder(doc, term: core.Term):
 		"Your Premium assistance plan {0} renews on {1} for one year. If you do not wish to renew it, "
 		"your written notice must reach us by {2} (30 days before the term)."
 	).format(doc.name, frappe.utils.formatdate(term.renewal), frappe.utils.formatdate(term.notice_deadline))
-	recipients = client_emails(doc.customer)
-	if recipients:
-		frappe.sendmail(
-			recipients=recipients,
-			subject=subject,
-			message=message,
-			reference_doctype=doc.doctype,
-			reference_name=doc.name,
-		)
+	recipients = mail_client(doc, subject, message)
 	doc.add_comment(
 		"Info", _("Notice deadline reminder sent to {0}: {1}").format(", ".join(recipients) or "-", message)
 	)
-
-
-def client_emails(customer: str) -> list[str]:
-	emails = set(
-		frappe.get_all("Portal User", filters={"parent": customer, "parenttype": "Customer"}, pluck="user")
-	)
-	primary = frappe.db.get_value("Customer", customer, "email_id")
-	if primary:
-		emails.add(primary)
-	return sorted(e for e in emails if e and "@" in e)
 
 
 # Subscriptions with something to do today, from their current state (one query):
@@ -158,3 +141,18 @@ def process_all(today=None) -> dict[str, int]:
 			counts["failed"] += 1
 			frappe.log_error(title=f"DDS Assistance: subscription {name} could not be processed")
 	return counts
+
+
+def terminate_for_breach(name: str, effective_on, reason: str, user: str) -> str:
+	"""R-SUB-6: record a termination for breach (at once or from a date) and apply it."""
+	doc = frappe.get_doc("Premium Subscription", name)
+	if doc.breach_effective_on:
+		frappe.throw(_("This subscription is already terminated for breach."), title=_("Not Allowed"))
+	doc.flags.dds_action = True
+	doc.flags.ignore_permissions = True
+	doc.update(
+		{"breach_effective_on": getdate(effective_on), "breach_reason": reason.strip(), "terminated_by": user}
+	)
+	doc.save()
+	process_subscription(doc.name)
+	return frappe.db.get_value("Premium Subscription", doc.name, "status")

@@ -29,7 +29,62 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"unique": 1,
 			"no_copy": 1,
 			"translatable": 0,
-			"description": "The client number a request must quote (R-TKT-8).",
+			"description": "The client number a request must quote.",
+		},
+		{
+			"fieldname": "dds_assistance_section",
+			"fieldtype": "Section Break",
+			"label": "Assistance",
+			"insert_after": "dds_client_number",
+			"collapsible": 1,
+		},
+		{
+			"fieldname": "dds_suspended",
+			"fieldtype": "Check",
+			"label": "Assistance Suspended",
+			"insert_after": "dds_assistance_section",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "dds_suspension_reason",
+			"fieldtype": "Small Text",
+			"label": "Suspension",
+			"insert_after": "dds_suspended",
+			"read_only": 1,
+			"no_copy": 1,
+			"depends_on": "dds_suspended",
+		},
+		{
+			"fieldname": "dds_abuse_flag",
+			"fieldtype": "Check",
+			"label": "Request Rate Flagged for Review",
+			"insert_after": "dds_suspension_reason",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "dds_abuse_details",
+			"fieldtype": "Data",
+			"label": "Request Rate",
+			"insert_after": "dds_abuse_flag",
+			"read_only": 1,
+			"no_copy": 1,
+			"depends_on": "dds_abuse_flag",
+		},
+		{
+			"fieldname": "dds_retention_agreement",
+			"fieldtype": "Check",
+			"label": "Client Agreed to Data Retention",
+			"insert_after": "dds_abuse_details",
+			"description": "Files of closed tickets are kept only with this agreement (e.g. a backup service).",
+		},
+		{
+			"fieldname": "dds_retention_note",
+			"fieldtype": "Small Text",
+			"label": "Retention Agreement",
+			"insert_after": "dds_retention_agreement",
+			"depends_on": "dds_retention_agreement",
 		},
 	],
 	"Sales Invoice": [
@@ -42,7 +97,7 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"read_only": 1,
 			"no_copy": 1,
 			"search_index": 1,
-			"description": "The on-demand ticket this invoice sells (R-ACC-1).",
+			"description": "The on-demand ticket this invoice sells.",
 		},
 		{
 			"fieldname": "dds_premium_subscription",
@@ -75,6 +130,9 @@ SETTINGS_DEFAULTS = {
 	"complaint_answer_days": 30,
 	"ticket_price": 100,
 	"subscription_reminder_days": 15,
+	"abuse_threshold": 10,
+	"abuse_window_days": 30,
+	"retention_days": 30,
 	"session_default_minutes": 60,
 	"session_max_minutes": 240,
 	"cgv_reference": "CGV-TICKET-ASSISTANCE-EXO-2023-10",
@@ -91,6 +149,7 @@ def after_install():
 	ensure_custom_fields()
 	holiday_list = ensure_holiday_years()
 	set_default_settings(holiday_list)
+	create_terms_versions()
 	frappe.db.commit()
 
 
@@ -137,6 +196,32 @@ def set_default_settings(holiday_list: str | None):
 			)
 	settings.flags.ignore_permissions = True
 	settings.save()
+
+
+# R-TERMS-1: the versions in force at install; their text is the company's own
+# document, pasted or attached by a manager
+TERMS_IN_FORCE = (
+	{
+		"kind": "CGV",
+		"reference": "CGV-TICKET-ASSISTANCE-EXO-2023-10",
+		"version_label": "2023-10",
+		"publication_date": "2023-10-01",
+		"effective_date": None,
+	},
+	{
+		"kind": "CGU",
+		"reference": "CGU-SERVICES-ASSISTANCE-3DDS",
+		"version_label": "2026-01-01",
+		"publication_date": "2026-01-01",
+		"effective_date": "2026-01-01",
+	},
+)
+
+
+def create_terms_versions():
+	for values in TERMS_IN_FORCE:
+		if not frappe.db.exists("Terms Version", f"{values['kind']}-{values['version_label']}"):
+			frappe.get_doc({"doctype": "Terms Version", **values}).insert(ignore_permissions=True)
 
 
 def before_uninstall():

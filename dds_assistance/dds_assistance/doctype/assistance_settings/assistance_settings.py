@@ -45,6 +45,8 @@ class AssistanceSettings(Document):
 			AssistanceOpeningWindow,
 		)
 
+		abuse_threshold: DF.Int
+		abuse_window_days: DF.Int
 		cgu_version: DF.Data
 		cgv_reference: DF.Data
 		company: DF.Link | None
@@ -54,6 +56,7 @@ class AssistanceSettings(Document):
 		holiday_list: DF.Link | None
 		opening_windows: DF.Table[AssistanceOpeningWindow]
 		request_window_hours: DF.Float
+		retention_days: DF.Int
 		sales_taxes_template: DF.Link | None
 		session_default_minutes: DF.Int
 		session_max_minutes: DF.Int

@@ -18,9 +18,10 @@ from dds_assistance.core import tickets as core
 from dds_assistance.dds_assistance.doctype.assistance_settings.assistance_settings import (
 	add_business_hours,
 	business_hours_between,
-	get_business_calendar,
 	subtract_business_hours,
 )
+from dds_assistance.lookups import active_suspension, customer_for_email, terms_in_force
+from dds_assistance.protection import changed_fields, refuse_direct_edits
 
 MISSING_LABELS = {
 	"customer": "Client",
@@ -105,27 +106,12 @@ def record_first_response(ticket, at) -> None:
 	ticket.save()
 
 
-def customer_for_email(email: str) -> tuple[str, str | None] | None:
-	"""(Customer, Contact) of an e-mail address: a Contact with that address linked
-	to a Customer, else a portal user of a Customer. None when unknown."""
-	contact_email = frappe.qb.DocType("Contact Email")
-	link = frappe.qb.DocType("Dynamic Link")
-	row = (
-		frappe.qb.from_(contact_email)
-		.join(link)
-		.on((link.parent == contact_email.parent) & (link.parenttype == "Contact"))
-		.select(link.link_name, contact_email.parent)
-		.where((contact_email.email_id == email) & (link.link_doctype == "Customer"))
-		.limit(1)
-	).run()
-	if row:
-		return row[0][0], row[0][1]
-	customer = frappe.db.get_value("Portal User", {"user": email, "parenttype": "Customer"}, "parent")
-	return (customer, None) if customer else None
-
-
 class TicketRuleViolation(frappe.ValidationError):
 	"""A business rule refused the change (the message says which)."""
+
+
+class ClientSuspendedError(TicketRuleViolation):
+	"""R-SAN-2: the client is suspended."""
 
 
 class PaymentRequiredError(TicketRuleViolation):
@@ -213,6 +199,7 @@ class AssistanceTicket(Document):
 		self.validate_protected_fields()
 		self.set_intake_defaults()
 		self.set_customer_from_sender()
+		self.refuse_suspended_client()
 		self.set_equipment()
 		self.validate_incident_time()
 		self.freeze_at_receipt()
@@ -247,19 +234,12 @@ class AssistanceTicket(Document):
 			return
 		changed = [f for f in FROZEN_FIELDS if before.get(f) and before.get(f) != self.get(f)]
 		if not self.flags.dds_action:
-			changed += [f for f in ACTION_FIELDS if f != "sla_extensions" and before.get(f) != self.get(f)]
+			changed += changed_fields(before, self, [f for f in ACTION_FIELDS if f != "sla_extensions"])
 			old_rows = [(r.new_due, r.reason, r.note) for r in before.sla_extensions]
 			new_rows = [(r.new_due, r.reason, r.note) for r in self.sla_extensions]
 			if old_rows != new_rows:
 				changed.append("sla_extensions")
-		if changed:
-			frappe.throw(
-				_("These fields cannot be edited directly: {0}.").format(
-					", ".join(_(self.meta.get_label(f)) for f in changed)
-				),
-				exc=TicketRuleViolation,
-				title=_("Not Allowed"),
-			)
+		refuse_direct_edits(self, changed, TicketRuleViolation)
 
 	# ------------------------------------------------------------------ intake
 	def set_intake_defaults(self):
@@ -282,6 +262,24 @@ class AssistanceTicket(Document):
 			self.customer_name, self.client_number = frappe.db.get_value(
 				"Customer", self.customer, ["customer_name", "dds_client_number"]
 			)
+
+	def refuse_suspended_client(self):
+		"""R-SAN-2: a suspended client opens no ticket — from the desk, the API or the
+		portal the request is refused with the reason; a mail is kept, refused."""
+		if not self.is_new() or not self.customer:
+			return
+		suspension = active_suspension(self.customer, self.received_at)
+		if not suspension:
+			return
+		reason = _("The client {0} is suspended since {1} ({2}).").format(
+			self.customer, frappe.utils.format_datetime(suspension.effective_from), _(suspension.breach)
+		)
+		if self.flags.ignore_mandatory and self.raised_by:  # e-mail intake: keep the mail, refuse the request
+			self.status = core.REJECTED
+			self.rejection_reason = reason
+			self.flags.dds_action = True
+			return
+		frappe.throw(reason, exc=ClientSuspendedError, title=_("Client Suspended"))
 
 	def set_equipment(self):
 		"""R-TKT-8: equipment picked from the client's known list, or typed in."""
@@ -336,8 +334,12 @@ class AssistanceTicket(Document):
 		self.coverage = coverage.kind
 		self.coverage_reference = coverage.subscription
 		settings = frappe.get_cached_doc("Assistance Settings")
-		self.cgv_reference = settings.cgv_reference
-		self.cgu_version = settings.cgu_version
+		in_force = terms_in_force(self.received_at)
+		cgv, cgu = in_force["CGV"], in_force["CGU"]
+		self.cgv_reference = cgv.reference if cgv else settings.cgv_reference
+		self.cgu_version = cgu.version if cgu else settings.cgu_version
+		self.cgv_terms = f"CGV-{cgv.version}" if cgv else None
+		self.cgu_terms = f"CGU-{cgu.version}" if cgu else None
 		if coverage.kind == core.ON_DEMAND:
 			self.tariff_amount = settings.ticket_price
 			self.tariff_item = settings.ticket_item

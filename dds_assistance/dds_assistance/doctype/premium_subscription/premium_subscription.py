@@ -17,6 +17,8 @@ from frappe.model.document import Document
 from frappe.utils import getdate, nowdate
 
 from dds_assistance.core import subscriptions as core
+from dds_assistance.lookups import terms_in_force
+from dds_assistance.protection import changed_fields, refuse_direct_edits
 
 ACTION_FIELDS = [
 	"notice_received_on",
@@ -29,6 +31,8 @@ ACTION_FIELDS = [
 	"terminated_by",
 	"breach_reason",
 	"no_renewal_after",
+	"cgv_terms",
+	"cgu_terms",
 ]
 LIVE_STATUSES = (core.SCHEDULED, core.ACTIVE, core.NOTICE_GIVEN, core.SUSPENDED)
 
@@ -82,7 +86,16 @@ class PremiumSubscription(Document):
 		self.validate_price()
 		self.validate_one_live_subscription()
 		self.apply_auto_renew_choice()
+		self.record_terms()
 		self.refresh_derived()
+
+	def record_terms(self):
+		"""R-TERMS-1: the CGV and CGU in force when the plan was made."""
+		if self.cgv_terms or self.cgu_terms or not self.is_new():
+			return
+		in_force = terms_in_force(self.start_date)
+		self.cgv_terms = f"CGV-{in_force['CGV'].version}" if in_force["CGV"] else None
+		self.cgu_terms = f"CGU-{in_force['CGU'].version}" if in_force["CGU"] else None
 
 	# ------------------------------------------------------------------ checks
 	def validate_protected_fields(self):
@@ -94,21 +107,14 @@ class PremiumSubscription(Document):
 				self.set(fieldname, None)
 			self.terms = []
 			return
-		changed = [f for f in ACTION_FIELDS if str(before.get(f) or "") != str(self.get(f) or "")]
+		changed = changed_fields(before, self, ACTION_FIELDS)
 		if [(r.term_index, r.sales_invoice) for r in before.terms] != [
 			(r.term_index, r.sales_invoice) for r in self.terms
 		]:
 			changed.append("terms")
 		if before.start_date and str(before.start_date) != str(self.start_date) and before.terms:
 			changed.append("start_date")
-		if changed:
-			frappe.throw(
-				_("These fields cannot be edited directly: {0}.").format(
-					", ".join(_(self.meta.get_label(f)) for f in changed)
-				),
-				exc=SubscriptionRuleViolation,
-				title=_("Not Allowed"),
-			)
+		refuse_direct_edits(self, changed, SubscriptionRuleViolation)
 
 	def validate_price(self):
 		if (self.annual_price or 0) <= 0:

@@ -14,6 +14,7 @@ from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
 from dds_assistance.core import remote_sessions as core
+from dds_assistance.protection import changed_fields, refuse_direct_edits
 
 ACTION_FIELDS = [
 	"status",
@@ -56,20 +57,12 @@ class RemoteSession(Document):
 		before = self.get_doc_before_save()
 		if before is None or self.flags.dds_action:
 			return
-		changed = [f for f in ACTION_FIELDS if str(before.get(f) or "") != str(self.get(f) or "")]
+		changed = changed_fields(before, self, ACTION_FIELDS)
 		if before.status != core.REQUESTED:
-			changed += [
-				f
-				for f in ("ticket", "technician", "purpose", "tool", "requested_minutes")
-				if str(before.get(f) or "") != str(self.get(f) or "")
-			]
-		if changed:
-			frappe.throw(
-				_("These fields cannot be edited directly: {0}.").format(
-					", ".join(_(self.meta.get_label(f)) for f in changed)
-				),
-				title=_("Not Allowed"),
+			changed += changed_fields(
+				before, self, ("ticket", "technician", "purpose", "tool", "requested_minutes")
 			)
+		refuse_direct_edits(self, changed)
 
 	def after_insert(self):
 		append_log(

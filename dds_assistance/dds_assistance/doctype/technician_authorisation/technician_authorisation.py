@@ -9,6 +9,7 @@ from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
 from dds_assistance.core.remote_sessions import authorisation_valid
+from dds_assistance.protection import changed_fields
 
 REVOCATION_FIELDS = ("revoked_on", "revoked_by", "revocation_reason", "granted_by", "granted_on")
 
@@ -22,7 +23,7 @@ class TechnicianAuthorisation(Document):
 			self.granted_by, self.granted_on = frappe.session.user, now_datetime()
 			self.revoked_on = self.revoked_by = self.revocation_reason = None
 		elif not self.flags.dds_action:
-			changed = [f for f in REVOCATION_FIELDS if str(before.get(f) or "") != str(self.get(f) or "")]
+			changed = changed_fields(before, self, REVOCATION_FIELDS)
 			if before.revoked_on and (
 				str(before.valid_from) != str(self.valid_from)
 				or str(before.valid_to or "") != str(self.valid_to or "")
