@@ -79,11 +79,13 @@ def core_messages():
 
 def core_constants():
 	"""Messages the core keeps in tables and the Frappe side shows through ``_()``."""
-	from dds_assistance.core import remote_sessions
+	from dds_assistance.core import accounting, remote_sessions
 
 	for table in (remote_sessions.START_REFUSALS, remote_sessions.CHECKLIST_LABELS):
 		for text in table.values():
 			yield "core", text
+	for text in accounting.ANOMALIES:
+		yield "core", text
 
 
 def test_every_user_facing_string_has_a_french_translation():
