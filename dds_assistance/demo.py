@@ -45,7 +45,12 @@ def make_demo_data() -> dict:
 	testing.ensure_staff_user(TECHNICIAN, ["Assistance Technician"])
 	testing.ensure_staff_user(AGENT, ["Assistance Agent", "Assistance Manager"])
 	frappe.get_doc(
-		{"doctype": "Technician Authorisation", "user": TECHNICIAN, "valid_from": add_days(now_datetime(), -30), "note": "Démo"}
+		{
+			"doctype": "Technician Authorisation",
+			"user": TECHNICIAN,
+			"valid_from": add_days(now_datetime(), -30),
+			"note": "Démo",
+		}
 	).insert(ignore_permissions=True)
 
 	martin, lefevre, normandie, seine = (c[0] for c in CLIENTS)
@@ -80,11 +85,27 @@ def make_demo_data() -> dict:
 
 	from dds_assistance.api import ticket as ticket_api
 
-	ticket(martin, "Export STL impossible", "EXO-31-0042", "Depuis ce matin, l'export STL d'une couronne échoue avec l'erreur 0x42.")
+	ticket(
+		martin,
+		"Export STL impossible",
+		"EXO-31-0042",
+		"Depuis ce matin, l'export STL d'une couronne échoue avec l'erreur 0x42.",
+	)
 	ticket(lefevre, "Question sur une licence", "", "Bonjour, une question.", channel="E-mail")
-	unpaid = ticket(lefevre, "Bibliothèque d'implants manquante", "EXO-31-0077", "La bibliothèque Straumann n'apparaît plus dans le module implantologie.")
+	unpaid = ticket(
+		lefevre,
+		"Bibliothèque d'implants manquante",
+		"EXO-31-0077",
+		"La bibliothèque Straumann n'apparaît plus dans le module implantologie.",
+	)
 	ticket_api.accept(unpaid.name)
-	paid = ticket(martin, "Scanner non reconnu", "EXO-31-0042", "Le scanner intra-oral n'est plus reconnu par exocad après la mise à jour Windows.", hours_ago=30)
+	paid = ticket(
+		martin,
+		"Scanner non reconnu",
+		"EXO-31-0042",
+		"Le scanner intra-oral n'est plus reconnu par exocad après la mise à jour Windows.",
+		hours_ago=30,
+	)
 	paid_invoice = ticket_api.accept(paid.name)["sales_invoice"]
 	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 
@@ -95,9 +116,20 @@ def make_demo_data() -> dict:
 	working = frappe.get_doc("Assistance Ticket", paid.name)
 	working.status = "In Progress"
 	working.save(ignore_permissions=True)
-	late = ticket(martin, "Crash de la semaine dernière", "EXO-31-0042", "Plantage à l'ouverture d'un projet de bridge la semaine dernière.", incident_at=add_days(now_datetime(), -10))
+	late = ticket(
+		martin,
+		"Crash de la semaine dernière",
+		"EXO-31-0042",
+		"Plantage à l'ouverture d'un projet de bridge la semaine dernière.",
+		incident_at=add_days(now_datetime(), -10),
+	)
 	ticket_api.refuse(late.name, "Demande faite hors du délai de 24 heures ouvrées (CGV art. 5).")
-	covered = ticket(normandie, "Paramétrage des épaisseurs", "EXO-30-0911", "Comment régler l'épaisseur minimale des chapes en zircone ?")
+	covered = ticket(
+		normandie,
+		"Paramétrage des épaisseurs",
+		"EXO-30-0911",
+		"Comment régler l'épaisseur minimale des chapes en zircone ?",
+	)
 	ticket_api.accept(covered.name)
 
 	from dds_assistance.api import remote_session as session_api

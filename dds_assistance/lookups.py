@@ -75,3 +75,26 @@ def terms_in_force(at) -> dict[str, conduct.TermsVersion | None]:
 	versions = terms_versions()
 	day = getdate(at)
 	return {kind: conduct.terms_in_force(versions, kind, day) for kind in conduct.TERMS_KINDS}
+
+
+def client_emails(customer: str | None) -> list[str]:
+	"""Every address a client is known by: its portal users and the Customer's e-mail."""
+	if not customer:
+		return []
+	emails = set(
+		frappe.get_all("Portal User", filters={"parent": customer, "parenttype": "Customer"}, pluck="user")
+	)
+	primary = frappe.db.get_value("Customer", customer, "email_id")
+	if primary:
+		emails.add(primary)
+	return sorted(e for e in emails if e and "@" in e)
+
+
+def client_email(customer: str | None, contact: str | None = None) -> str | None:
+	"""The address to write to: the contact's, else the client's first one."""
+	if contact:
+		email = frappe.db.get_value("Contact", contact, "email_id")
+		if email:
+			return email
+	emails = client_emails(customer)
+	return emails[0] if emails else None

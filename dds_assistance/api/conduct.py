@@ -10,26 +10,18 @@ from dds_assistance.integrations.mail import mail_client
 
 
 def _mail_client(doc, subject: str, message: str) -> list[str]:
-	"""The complaint's sender, else the client's addresses."""
-	return mail_client(doc, subject, message, [doc.raised_by] if doc.get("raised_by") else None)
+	"""The complaint's client address."""
+	return mail_client(doc, subject, message, [doc.client_email] if doc.client_email else None)
 
 
 @frappe.whitelist(methods=["POST"])
-def acknowledge_complaint(complaint: str, message: str | None = None) -> dict:
+def acknowledge_complaint(complaint: str) -> dict:
 	"""R-CPL-2: acknowledge receipt (stamps who and when, tells the client)."""
 	doc = locked_doc("Assistance Complaint", complaint)
 	if doc.acknowledged_on:
 		frappe.throw(_("This complaint is already acknowledged."), title=_("Not Allowed"))
 	doc.acknowledged_on, doc.acknowledged_by, doc.status = now_datetime(), frappe.session.user, "Acknowledged"
-	doc.save()
-	_mail_client(
-		doc,
-		_("Your complaint {0} is acknowledged").format(doc.name),
-		message
-		or _('We have received your complaint "{0}" and will answer it as soon as possible.').format(
-			doc.subject
-		),
-	)
+	doc.save()  # the Notification "DDS Complaint Acknowledgement" tells the client
 	return {"status": doc.status, "ack_state": doc.ack_state}
 
 

@@ -5,8 +5,8 @@ from frappe import _
 from frappe.utils import getdate, nowdate
 
 from dds_assistance.core import subscriptions as core
-from dds_assistance.integrations.mail import mail_client
 from dds_assistance.integrations.sales_invoice import make_invoice
+from dds_assistance.lookups import client_email
 
 SUBSCRIPTION_FIELD = "dds_premium_subscription"
 TERM_FIELD = "dds_subscription_term"
@@ -81,15 +81,17 @@ def term_invoice(doc, term: core.Term) -> str:
 
 
 def send_notice_reminder(doc, term: core.Term):
-	"""Remind the client of the notice deadline (R-SUB-5) by e-mail, and note it on the subscription."""
-	subject = _("Your Premium assistance plan renews on {0}").format(frappe.utils.formatdate(term.renewal))
-	message = _(
-		"Your Premium assistance plan {0} renews on {1} for one year. If you do not wish to renew it, "
-		"your written notice must reach us by {2} (30 days before the term)."
-	).format(doc.name, frappe.utils.formatdate(term.renewal), frappe.utils.formatdate(term.notice_deadline))
-	recipients = mail_client(doc, subject, message)
+	"""Remind the client of the notice deadline (R-SUB-5) through the standard
+	Notification "DDS Notice Deadline Reminder", and note it on the subscription."""
+	doc.client_email = doc.client_email or client_email(doc.customer)
+	doc.run_method("dds_notice_reminder")
 	doc.add_comment(
-		"Info", _("Notice deadline reminder sent to {0}: {1}").format(", ".join(recipients) or "-", message)
+		"Info",
+		_("Notice deadline reminder sent to {0}: the plan renews on {1}; notice by {2}.").format(
+			doc.client_email or "-",
+			frappe.utils.formatdate(term.renewal),
+			frappe.utils.formatdate(term.notice_deadline),
+		),
 	)
 
 

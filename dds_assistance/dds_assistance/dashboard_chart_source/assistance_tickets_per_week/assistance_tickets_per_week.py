@@ -13,7 +13,17 @@ WEEKS = 12
 
 @frappe.whitelist()
 @cache_source
-def get(chart_name=None, chart=None, no_cache=None, filters=None, from_date=None, to_date=None, timespan=None, time_interval=None, heatmap_year=None):
+def get(
+	chart_name=None,
+	chart=None,
+	no_cache=None,
+	filters=None,
+	from_date=None,
+	to_date=None,
+	timespan=None,
+	time_interval=None,
+	heatmap_year=None,
+):
 	frappe.has_permission("Assistance Ticket", "read", throw=True)
 	today = getdate(nowdate())
 	monday = add_days(today, -today.weekday())

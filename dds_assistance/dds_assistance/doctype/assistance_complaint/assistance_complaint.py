@@ -14,7 +14,7 @@ from dds_assistance.core import conduct
 from dds_assistance.dds_assistance.doctype.assistance_settings.assistance_settings import (
 	get_business_calendar,
 )
-from dds_assistance.lookups import customer_for_email
+from dds_assistance.lookups import client_email, customer_for_email
 from dds_assistance.protection import changed_fields, refuse_direct_edits
 
 ACTION_FIELDS = ["acknowledged_on", "acknowledged_by", "answered_on", "answered_by", "answer", "status"]
@@ -31,6 +31,7 @@ class AssistanceComplaint(Document):
 			match = customer_for_email(self.raised_by)
 			if match:
 				self.customer = match[0]
+		self.client_email = self.client_email or self.raised_by or client_email(self.customer)
 		if get_datetime(self.received_at) > now_datetime():
 			frappe.throw(_("A complaint cannot be received in the future."), title=_("Invalid Date"))
 		self.set_deadlines()

@@ -20,7 +20,7 @@ from dds_assistance.dds_assistance.doctype.assistance_settings.assistance_settin
 	business_hours_between,
 	subtract_business_hours,
 )
-from dds_assistance.lookups import active_suspension, customer_for_email, terms_in_force
+from dds_assistance.lookups import active_suspension, client_email, customer_for_email, terms_in_force
 from dds_assistance.protection import changed_fields, refuse_direct_edits
 
 MISSING_LABELS = {
@@ -200,6 +200,7 @@ class AssistanceTicket(Document):
 		self.set_intake_defaults()
 		self.set_customer_from_sender()
 		self.refuse_suspended_client()
+		self.set_reply_address()
 		self.set_equipment()
 		self.validate_incident_time()
 		self.freeze_at_receipt()
@@ -262,6 +263,11 @@ class AssistanceTicket(Document):
 			self.customer_name, self.client_number = frappe.db.get_value(
 				"Customer", self.customer, ["customer_name", "dds_client_number"]
 			)
+
+	def set_reply_address(self):
+		"""Desk and portal requests get the client's address, so that notifications reach them."""
+		if not self.raised_by and self.customer:
+			self.raised_by = client_email(self.customer, self.contact)
 
 	def refuse_suspended_client(self):
 		"""R-SAN-2: a suspended client opens no ticket — from the desk, the API or the
@@ -493,54 +499,23 @@ def sweep_response_sla(now=None) -> dict[str, list[str]]:
 	return changed
 
 
+SLA_METHODS = {core_sla.AT_RISK: "dds_sla_at_risk", core_sla.BREACHED: "dds_sla_breached"}
+
+
 def notify_sla_changes(changed: dict[str, list[str]]) -> None:
-	"""Background: one notification per ticket and state change, committed per ticket."""
+	"""Background: the standard Notifications "DDS First Response At Risk" (to the
+	assignees) and "DDS First Response Breached" (to the managers), once per ticket
+	and state change; committed per ticket."""
 	for state, names in changed.items():
 		for name in names:
-			row = frappe.db.get_value(
-				"Assistance Ticket", name, ["name", "response_due", "_assign"], as_dict=True
-			)
-			if not row:
+			if not frappe.db.exists("Assistance Ticket", name):
 				continue
 			try:
-				notify_sla(row, state)
+				frappe.get_doc("Assistance Ticket", name).run_method(SLA_METHODS[state])
 				frappe.db.commit()
 			except Exception:
 				frappe.db.rollback()
 				frappe.log_error(title=f"DDS Assistance: SLA notification failed for {name}")
-
-
-def notify_sla(row, state: str) -> None:
-	"""Warning → the ticket's assignees; breach → the assignees and the managers."""
-	users = set(frappe.parse_json(row._assign) or [])
-	if state == core_sla.BREACHED:
-		users |= set(
-			frappe.get_all(
-				"Has Role",
-				filters={"role": "Assistance Manager", "parenttype": "User"},
-				pluck="parent",
-			)
-		)
-	users = [u for u in users if frappe.db.get_value("User", u, "enabled") and u != "Guest"]
-	if not users:
-		return
-	due = frappe.utils.format_datetime(row.response_due)
-	if state == core_sla.BREACHED:
-		subject = _("Ticket {0}: first response deadline passed ({1}).").format(row.name, due)
-	else:
-		subject = _("Ticket {0}: first response due at {1}.").format(row.name, due)
-	for user in users:
-		frappe.get_doc(
-			{
-				"doctype": "Notification Log",
-				"for_user": user,
-				"type": "Alert",
-				"document_type": "Assistance Ticket",
-				"document_name": row.name,
-				"subject": subject,
-				"from_user": "Administrator",
-			}
-		).insert(ignore_permissions=True)
 
 
 def on_doctype_update():

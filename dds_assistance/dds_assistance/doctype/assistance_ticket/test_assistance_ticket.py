@@ -295,16 +295,18 @@ class TestResponseSLA(TicketTestCase):
 		)
 		self.assertEqual(ticket.response_due, datetime(2026, 11, 30, 14, 30))
 		self.assertEqual(ticket.response_warn_at, datetime(2026, 11, 30, 12, 0))
-		frappe.db.set_value("Assistance Ticket", ticket.name, "_assign", frappe.as_json([AGENT]))
+		from frappe.desk.form.assign_to import add as assign
+
+		assign({"doctype": "Assistance Ticket", "name": ticket.name, "assign_to": [AGENT]})
 		frappe.db.commit()
 
-		def notes():
-			return frappe.db.count("Notification Log", {"document_name": ticket.name, "for_user": AGENT})
+		def notes():  # mails of the standard Notifications about this ticket
+			return frappe.db.count("Email Queue", {"reference_name": ticket.name})
 
 		first = sweep_response_sla(datetime(2026, 11, 30, 12, 5))
 		self.assertIn(ticket.name, first["At Risk"])
 		self.assertEqual(frappe.db.get_value("Assistance Ticket", ticket.name, "sla_status"), "At Risk")
-		self.assertEqual(notes(), 1)
+		self.assertEqual(notes(), 1)  # "at risk", to the assignee
 		second = sweep_response_sla(datetime(2026, 11, 30, 12, 6))
 		self.assertNotIn(ticket.name, second["At Risk"] + second["Breached"])
 		self.assertEqual(notes(), 1)
@@ -313,10 +315,7 @@ class TestResponseSLA(TicketTestCase):
 		self.assertIn(ticket.name, breach["Breached"])
 		again = sweep_response_sla(datetime(2026, 11, 30, 14, 32))
 		self.assertNotIn(ticket.name, again["Breached"])
-		self.assertEqual(notes(), 2)
-		self.assertEqual(
-			frappe.db.count("Notification Log", {"document_name": ticket.name, "for_user": MANAGER}), 1
-		)
+		self.assertEqual(notes(), 2)  # and "breached", to the managers, once
 
 	def test_r_tkt_9_first_outgoing_reply_stamps_the_response(self):
 		ticket = self.make_ticket()

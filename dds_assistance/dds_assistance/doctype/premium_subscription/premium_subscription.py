@@ -17,7 +17,7 @@ from frappe.model.document import Document
 from frappe.utils import getdate, nowdate
 
 from dds_assistance.core import subscriptions as core
-from dds_assistance.lookups import terms_in_force
+from dds_assistance.lookups import client_email, terms_in_force
 from dds_assistance.protection import changed_fields, refuse_direct_edits
 
 ACTION_FIELDS = [
@@ -87,6 +87,7 @@ class PremiumSubscription(Document):
 		self.validate_one_live_subscription()
 		self.apply_auto_renew_choice()
 		self.record_terms()
+		self.client_email = self.client_email or client_email(self.customer)
 		self.refresh_derived()
 
 	def record_terms(self):

@@ -14,6 +14,7 @@ from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
 from dds_assistance.core import remote_sessions as core
+from dds_assistance.lookups import client_email
 from dds_assistance.protection import changed_fields, refuse_direct_edits
 
 ACTION_FIELDS = [
@@ -49,7 +50,10 @@ class RemoteSession(Document):
 		if self.is_new():
 			self.status = core.REQUESTED
 			self.current_scope = self.purpose
-			self.customer = frappe.db.get_value("Assistance Ticket", self.ticket, "customer")
+			self.customer, raised_by = frappe.db.get_value(
+				"Assistance Ticket", self.ticket, ["customer", "raised_by"]
+			)
+			self.client_email = self.client_email or raised_by or client_email(self.customer)
 			if not self.customer:
 				frappe.throw(_("The ticket has no client yet."), title=_("Client Required"))
 

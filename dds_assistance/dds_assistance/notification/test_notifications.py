@@ -1,0 +1,96 @@
+# Copyright (c) 2026, 3D Dental Store and contributors
+# For license information, please see license.txt
+
+"""The standard Notifications (French, on by default, editable) fire once on their
+event — counted in the e-mail queue. The SLA warning and breach, the notice
+reminder and the terms notice are counted in their own doctypes' tests."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import now_datetime
+
+from dds_assistance import testing
+from dds_assistance.api import conduct as conduct_api
+from dds_assistance.api import remote_session as session_api
+from dds_assistance.api import ticket as ticket_api
+
+TECH = "tech.dds@example.com"
+
+
+def mails(doctype: str, name: str) -> int:
+	return frappe.db.count("Email Queue", {"reference_doctype": doctype, "reference_name": name})
+
+
+class TestNotifications(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		testing.ensure_assistance_setup()
+		tag = frappe.generate_hash(length=6)
+		cls.user = f"notif.{tag}@example.com"
+		cls.customer = testing.ensure_customer(f"Labo Notif {tag}", f"C-N{tag}", cls.user)
+		testing.ensure_staff_user(TECH, ["Assistance Technician"])
+		frappe.db.commit()
+
+	def test_all_are_standard_enabled_and_french(self):
+		names = frappe.get_all(
+			"Notification",
+			filters={"module": "DDS Assistance"},
+			fields=["name", "enabled", "is_standard", "subject"],
+		)
+		self.assertEqual(len(names), 8)
+		for row in names:
+			self.assertTrue(row.enabled and row.is_standard, row.name)
+		self.assertIn(
+			"réclamation", frappe.db.get_value("Notification", "DDS Complaint Acknowledgement", "subject")
+		)
+
+	def test_ticket_acknowledged_then_payment_received_once_each(self):
+		ticket = frappe.get_doc(
+			{
+				"doctype": "Assistance Ticket",
+				"subject": "Licence non reconnue",
+				"customer": self.customer,
+				"channel": "Phone",
+				"serial_no": "SN-N",
+				"equipment_reference": "exocad",
+				"description": "Le dongle n'est plus reconnu depuis le changement de poste.",
+			}
+		).insert()
+		self.assertEqual(ticket.raised_by, self.user)  # the client's address, for the notifications
+		invoice = ticket_api.accept(ticket.name)["sales_invoice"]
+		ticket_api.accept(ticket.name)
+		self.assertEqual(mails("Assistance Ticket", ticket.name), 1)  # acknowledged with the payment request
+		from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+		payment = get_payment_entry("Sales Invoice", invoice)
+		payment.reference_no, payment.reference_date = "N", now_datetime().date()
+		payment.insert()
+		payment.submit()
+		doc = frappe.get_doc("Assistance Ticket", ticket.name)
+		doc.status = "In Progress"
+		doc.save()
+		self.assertEqual(mails("Assistance Ticket", ticket.name), 2)  # + payment received, once
+
+		frappe.set_user(TECH)
+		session = session_api.propose(ticket.name, "Réinstaller le pilote du dongle", "RustDesk", 30)
+		frappe.set_user(self.user)
+		session_api.consent(session, 1, 1, 1, 1)
+		frappe.set_user("Administrator")
+		self.assertEqual(mails("Remote Session", session), 1)  # consent request, on creation only
+
+	def test_complaint_acknowledgement_once(self):
+		complaint = frappe.get_doc(
+			{
+				"doctype": "Assistance Complaint",
+				"subject": "Attente",
+				"customer": self.customer,
+				"channel": "Post",
+				"received_at": now_datetime(),
+			}
+		).insert()
+		self.assertEqual(complaint.client_email, self.user)
+		conduct_api.acknowledge_complaint(complaint.name)
+		self.assertEqual(mails("Assistance Complaint", complaint.name), 1)
+		self.assertRaises(frappe.ValidationError, conduct_api.acknowledge_complaint, complaint.name)
+		self.assertEqual(mails("Assistance Complaint", complaint.name), 1)
