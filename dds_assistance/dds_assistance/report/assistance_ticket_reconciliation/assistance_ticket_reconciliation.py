@@ -23,7 +23,10 @@ def execute(filters=None):
 		rows = [row for row in rows if row.anomalies]
 	elif filters.anomaly:
 		rows = [row for row in rows if filters.anomaly in row.anomalies]
-	return columns(), [as_dict(row) for row in rows]
+	currency = (
+		frappe.get_cached_value("Company", filters.company, "default_currency") if filters.company else None
+	) or "EUR"
+	return columns(), [as_dict(row, currency) for row in rows]
 
 
 def load(filters):
@@ -140,7 +143,7 @@ def load(filters):
 	return tickets, invoices, payments
 
 
-def as_dict(row: accounting.Row) -> dict:
+def as_dict(row: accounting.Row, currency: str = "EUR") -> dict:
 	invoice = row.invoices[-1] if row.invoices else None
 	return {
 		"ticket": row.ticket,
@@ -160,6 +163,7 @@ def as_dict(row: accounting.Row) -> dict:
 		"credit_notes": ", ".join(row.credit_notes) or None,
 		"anomalies": "; ".join(_(a) for a in row.anomalies) or None,
 		"anomaly_count": len(row.anomalies),
+		"currency": currency,
 	}
 
 
@@ -190,11 +194,36 @@ def columns() -> list[dict]:
 		},
 		{"fieldname": "sales_invoice", "label": _("Sales Invoice"), "fieldtype": "Data", "width": 170},
 		{"fieldname": "invoice_status", "label": _("Invoice Status"), "fieldtype": "Data", "width": 100},
-		{"fieldname": "grand_total", "label": _("Grand Total"), "fieldtype": "Currency", "width": 110},
-		{"fieldname": "paid_amount", "label": _("Paid Amount"), "fieldtype": "Currency", "width": 110},
+		{
+			"fieldname": "grand_total",
+			"label": _("Grand Total"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 110,
+		},
+		{
+			"fieldname": "paid_amount",
+			"label": _("Paid Amount"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 110,
+		},
 		{"fieldname": "payment_entries", "label": _("Payment Entries"), "fieldtype": "Data", "width": 170},
-		{"fieldname": "outstanding", "label": _("Outstanding"), "fieldtype": "Currency", "width": 110},
+		{
+			"fieldname": "outstanding",
+			"label": _("Outstanding"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 110,
+		},
 		{"fieldname": "credit_notes", "label": _("Credit Notes"), "fieldtype": "Data", "width": 150},
 		{"fieldname": "anomalies", "label": _("Anomalies"), "fieldtype": "Data", "width": 300},
 		{"fieldname": "anomaly_count", "label": _("Anomaly Count"), "fieldtype": "Int", "width": 80},
+		{
+			"fieldname": "currency",
+			"label": _("Currency"),
+			"fieldtype": "Link",
+			"options": "Currency",
+			"hidden": 1,
+		},
 	]
