@@ -173,3 +173,27 @@ def response_countdown(ticket: str) -> dict | None:
 def _format_span(span) -> str:
 	minutes = int(span.total_seconds() // 60)
 	return _("{0} h {1} min").format(minutes // 60, minutes % 60)
+
+
+@frappe.whitelist()
+def payments(ticket: str) -> list[str]:
+	"""The submitted payments (Payment Entries, Journal Entries) against the ticket's invoices."""
+	doc = frappe.get_doc("Assistance Ticket", ticket)
+	doc.check_permission("read")
+	frappe.has_permission("Payment Entry", "read", throw=True)
+	invoices = frappe.get_all("Sales Invoice", filters={"dds_assistance_ticket": ticket}, pluck="name")
+	if not invoices:
+		return []
+	return sorted(
+		set(
+			frappe.get_all(
+				"Payment Entry Reference",
+				filters={
+					"reference_doctype": "Sales Invoice",
+					"reference_name": ("in", invoices),
+					"docstatus": 1,
+				},
+				pluck="parent",
+			)
+		)
+	)

@@ -25,9 +25,18 @@ frappe.ui.form.on("Assistance Ticket", {
 		if (["New", "Incomplete"].includes(status)) {
 			frm.add_custom_button(__("Refuse"), () => dds_refuse(frm));
 		}
-		if (status === "Awaiting Payment" && frm.doc.sales_invoice) {
-			frm.add_custom_button(__("Invoice"), () => frappe.set_route("Form", "Sales Invoice", frm.doc.sales_invoice));
+		if (frm.doc.sales_invoice) {
+			frm.add_custom_button(__("Invoice"), () => frappe.set_route("Form", "Sales Invoice", frm.doc.sales_invoice), __("View"));
+			frm.add_custom_button(__("Payments"), () =>
+				frappe.call(DDS_API + "payments", { ticket: frm.doc.name }).then((r) => {
+					frappe.route_options = { name: ["in", r.message.length ? r.message : [""]] };
+					frappe.set_route("List", "Payment Entry");
+				}), __("View"));
 		}
+		frm.add_custom_button(__("Remote Sessions"), () => {
+			frappe.route_options = { ticket: frm.doc.name };
+			frappe.set_route("List", "Remote Session");
+		}, __("View"));
 		if (!frm.doc.first_responded_on && !["Rejected", "Cancelled", "Closed"].includes(status)) {
 			frm.add_custom_button(__("Mark First Response Given"), () =>
 				dds_call(frm, "mark_responded", {}), __("Actions"));
