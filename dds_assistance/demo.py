@@ -41,6 +41,7 @@ def make_demo_data() -> dict:
 		frappe.db.set_value("Customer", name, "email_id", email)
 		user = frappe.get_doc("User", email)
 		user.new_password = PASSWORD
+		user.language = "fr"
 		user.save(ignore_permissions=True)
 	testing.ensure_staff_user(TECHNICIAN, ["Assistance Technician"])
 	testing.ensure_staff_user(AGENT, ["Assistance Agent", "Assistance Manager"])

@@ -103,3 +103,13 @@ scheduler_events = {
 		"dds_assistance.tasks.purge_closed_ticket_files",
 	],
 }
+
+
+# Customer portal (French): the client's own requests, sessions, plan, complaints, terms
+website_route_rules = [
+	{"from_route": "/assistance/tickets/<name>", "to_route": "assistance/ticket"},
+	{"from_route": "/assistance/sessions/<name>", "to_route": "assistance/session"},
+]
+portal_menu_items = [
+	{"title": "Assistance", "route": "/assistance", "role": "Assistance Client"},
+]

@@ -207,11 +207,16 @@ def _insert_user(values: dict):
 	"""Test users come by the dozen: Frappe's 60-a-minute sign-up throttle is for
 	the public, not for test records."""
 	in_import = frappe.flags.in_import
-	frappe.flags.in_import = True
+	frappe.flags.in_import = True  # (which also skips field defaults: they are given here)
 	try:
-		frappe.get_doc(values).insert(ignore_permissions=True)
+		frappe.get_doc({"enabled": 1, "language": "fr", **values}).insert(ignore_permissions=True)
 	finally:
 		frappe.flags.in_import = in_import
+
+
+def _enable(email: str):
+	if not frappe.db.get_value("User", email, "enabled"):
+		frappe.db.set_value("User", email, "enabled", 1)
 
 
 def ensure_portal_user(email: str, customer: str) -> str:
@@ -226,6 +231,7 @@ def ensure_portal_user(email: str, customer: str) -> str:
 				"roles": [{"role": "Assistance Client"}, {"role": "Customer"}],
 			}
 		)
+	_enable(email)
 	ensure_roles(email, ["Assistance Client", "Customer"])
 	customer_doc = frappe.get_doc("Customer", customer)
 	if not any(row.user == email for row in customer_doc.get("portal_users", [])):
@@ -254,6 +260,7 @@ def ensure_staff_user(email: str, roles: list[str]) -> str:
 				"roles": [{"role": role} for role in roles],
 			}
 		)
+	_enable(email)
 	ensure_roles(email, roles)
 	return email
 

@@ -44,6 +44,15 @@ def js_strings():
 			yield path.name, match.group(2)
 
 
+JINJA_CALL = re.compile(r"""_\(\s*(["'])((?:\\.|(?!\1).)*)\1\s*\)""")
+
+
+def template_strings():
+	for path in APP.rglob("*.html"):
+		for match in JINJA_CALL.finditer(path.read_text(encoding="utf-8")):
+			yield path.name, match.group(2)
+
+
 def doctype_strings():
 	for path in (APP / "dds_assistance" / "doctype").rglob("*.json"):
 		meta = json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,20 @@
+"""What every portal page does first: a guest goes to the login page; the data
+comes from ``api.portal``, which derives the client from the session user."""
+
+import frappe
+from frappe import _
+
+
+def prepare(context, title: str, nav: str, loader, *args):
+	if frappe.session.user == "Guest":
+		frappe.local.flags.redirect_location = "/login?redirect-to=" + frappe.utils.quote(
+			frappe.request.path if frappe.request else "/assistance"
+		)
+		raise frappe.Redirect
+	context.no_cache = 1
+	context.show_sidebar = False
+	context.title = _(title)
+	context.nav = nav
+	context.support = frappe.get_cached_doc("Assistance Settings")
+	context.update(loader(*args))
+	return context

@@ -1,0 +1,6 @@
+from dds_assistance.api import portal
+from dds_assistance.www.assistance._page import prepare
+
+
+def get_context(context):
+	return prepare(context, "New Request", "new", portal.new_request_context)

@@ -1,0 +1,8 @@
+import frappe
+
+from dds_assistance.api import portal
+from dds_assistance.www.assistance._page import prepare
+
+
+def get_context(context):
+	return prepare(context, "Remote Session", "requests", portal.session_detail, frappe.form_dict.name)

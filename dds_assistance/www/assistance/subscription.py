@@ -1,0 +1,6 @@
+from dds_assistance.api import portal
+from dds_assistance.www.assistance._page import prepare
+
+
+def get_context(context):
+	return prepare(context, "My Subscription", "subscription", portal.subscription_context)
