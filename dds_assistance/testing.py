@@ -270,3 +270,83 @@ def ensure_roles(email: str, roles: list[str]):
 	missing = [role for role in roles if role not in {row.role for row in user.roles}]
 	if missing:
 		user.add_roles(*missing)
+
+
+PORTAL_PASSWORD = "Portail-Test-2026"
+PORTAL_A = ("Labo Portail Alpha", "C-PA01", "portail.alpha@example.com")
+PORTAL_B = ("Labo Portail Beta", "C-PB01", "portail.beta@example.com")
+
+
+def portal_fixture() -> dict:
+	"""Two clients with portal users (password ``PORTAL_PASSWORD``); client A has a
+	paid ticket with a remote session awaiting consent and an active Premium plan.
+	Idempotent: a second call returns the same records (the session is replaced by a
+	fresh one awaiting consent once it has been consented to)."""
+	ensure_assistance_setup()
+	tech = ensure_staff_user("tech.dds@example.com", ["Assistance Technician"])
+	for name, number, email in (PORTAL_A, PORTAL_B):
+		ensure_customer(name, number, email)
+		user = frappe.get_doc("User", email)
+		user.new_password = PORTAL_PASSWORD
+		user.language = "fr"
+		user.save(ignore_permissions=True)
+	customer = PORTAL_A[0]
+	ticket = frappe.db.get_value(
+		"Assistance Ticket", {"customer": customer, "subject": "Bibliothèque d'implants"}
+	)
+	if not ticket:
+		doc = frappe.get_doc(
+			{
+				"doctype": "Assistance Ticket",
+				"subject": "Bibliothèque d'implants",
+				"customer": customer,
+				"channel": "Phone",
+				"serial_no": "SN-PORTAIL",
+				"equipment_reference": "exocad DentalCAD 3.2",
+				"description": "La bibliothèque d'implants du fabricant ne se charge plus.",
+			}
+		).insert(ignore_permissions=True)
+		ticket = doc.name
+	session = frappe.db.get_value("Remote Session", {"ticket": ticket, "status": "Requested"})
+	if not session:
+		session = (
+			frappe.get_doc(
+				{
+					"doctype": "Remote Session",
+					"ticket": ticket,
+					"technician": tech,
+					"purpose": "Recharger la bibliothèque d'implants",
+					"tool": "RustDesk",
+					"requested_minutes": 30,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	subscription = frappe.db.get_value("Premium Subscription", {"customer": customer})
+	if not subscription:
+		subscription = (
+			frappe.get_doc(
+				{
+					"doctype": "Premium Subscription",
+					"customer": customer,
+					"start_date": frappe.utils.add_days(nowdate(), -100),
+					"item": ensure_plan_item(),
+					"annual_price": 1188,
+					"licence_valid_until": frappe.utils.add_days(nowdate(), 300),
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	frappe.db.commit()
+	return {
+		"client_a": PORTAL_A[0],
+		"client_b": PORTAL_B[0],
+		"user_a": PORTAL_A[2],
+		"user_b": PORTAL_B[2],
+		"password": PORTAL_PASSWORD,
+		"ticket": ticket,
+		"session": session,
+		"subscription": subscription,
+	}

@@ -7,6 +7,7 @@ title or its existence. Nothing can be deleted from here."""
 
 import base64
 import binascii
+import os
 
 import frappe
 from frappe import _
@@ -161,7 +162,12 @@ def ticket_detail(name: str) -> dict:
 def session_detail(name: str) -> dict:
 	customer = client()
 	own("Remote Session", name, customer)
-	return {"session": frappe.get_doc("Remote Session", name), "suspended": suspension_message(customer)}
+	session = frappe.get_doc("Remote Session", name)
+	return {
+		"session": session,
+		"technician_name": frappe.utils.get_fullname(session.technician),
+		"suspended": suspension_message(customer),
+	}
 
 
 def subscription_context() -> dict:
@@ -315,7 +321,7 @@ def attach_file(ticket: str, filename: str, filedata: str) -> dict:
 	file = frappe.get_doc(
 		{
 			"doctype": "File",
-			"file_name": frappe.utils.file_manager.safe_file_name(filename or "piece-jointe"),
+			"file_name": os.path.basename((filename or "").replace("\\", "/"))[:140] or "piece-jointe",
 			"attached_to_doctype": "Assistance Ticket",
 			"attached_to_name": ticket,
 			"is_private": 1,
@@ -371,6 +377,9 @@ def notice_preview(subscription: str) -> dict:
 	return {
 		"effective_end": end,
 		"notice_deadline": core_subscriptions.term_at(getdate(doc.start_date), today).notice_deadline,
+		"text": _("With a notice received today, your plan ends on {0}.").format(
+			frappe.utils.formatdate(end)
+		),
 	}
 
 

@@ -1,0 +1,95 @@
+"""The customer portal in a real browser, in French, on a phone-sized screen."""
+
+from datetime import datetime, timedelta
+
+
+def test_client_creates_a_request_and_sees_it_listed(portal, data):
+	portal.login(data["user_a"], data["password"])
+	portal.goto("/assistance")
+	assert "Mes demandes" in portal.page.content()
+	portal.shot("mes-demandes")
+	portal.goto("/assistance/new")
+	portal.shot("nouvelle-demande")
+	stamp = datetime.now().strftime("%H%M%S")
+	subject = f"Export impossible {stamp}"
+	portal.page.fill("#subject", subject)
+	portal.page.fill("#serial_no", "SN-NAV-01")
+	portal.page.fill("#equipment_reference", "exocad DentalCAD 3.2")
+	portal.page.fill("#incident_at", (datetime.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+	portal.page.fill("#description", "L'export STL échoue à 90 % avec le message « mémoire insuffisante ».")
+	portal.page.click("#dds-submit")
+	portal.page.wait_for_url("**/assistance/tickets/**", timeout=20_000)
+	assert subject in portal.page.content()
+	portal.shot("demande-creee")
+	portal.goto("/assistance")
+	assert subject in portal.page.content()
+	portal.shot("demande-listee")
+
+
+def test_incomplete_request_is_refused_with_a_french_message(portal, data):
+	portal.login(data["user_b"], data["password"])
+	portal.goto("/assistance/new")
+	assert (
+		"100,00" in portal.page.content() or "100.00" in portal.page.content()
+	)  # price stated before submitting
+	portal.page.fill("#description", "bug")
+	portal.page.click("#dds-submit")
+	portal.page.wait_for_selector(".modal.show", timeout=10_000)
+	assert "incomplète" in portal.page.inner_text(".modal.show")
+	portal.shot("demande-incomplete")
+
+
+def test_client_consents_to_a_remote_session(portal, data):
+	portal.login(data["user_a"], data["password"])
+	portal.goto(f"/assistance/sessions/{data['session']}")
+	portal.shot("session")
+	for box in ("check_backup", "check_apps_closed", "check_reachable", "check_connection"):
+		portal.page.check(f"#{box}")
+	portal.page.click("#dds-authorise")
+	portal.page.wait_for_selector(".dds-consented", timeout=20_000)
+	assert "Vous avez autorisé cette session" in portal.page.content()
+	portal.shot("session-autorisee")
+
+
+def test_client_gives_notice_on_their_plan(portal, data):
+	portal.login(data["user_a"], data["password"])
+	portal.goto("/assistance/subscription")
+	if portal.page.query_selector("#dds-withdraw"):  # a notice left by an earlier run
+		portal.page.click("#dds-withdraw")
+		portal.page.wait_for_selector("#dds-preview", timeout=20_000)
+	portal.shot("abonnement")
+	portal.page.click("#dds-preview")
+	portal.page.wait_for_selector("#dds-confirm:not(.d-none)", timeout=20_000)
+	assert "votre forfait se termine le" in portal.page.inner_text("#dds-preview-text")
+	portal.shot("resiliation-apercu")
+	portal.page.click("#dds-give-notice")
+	portal.page.wait_for_selector(".dds-ends", timeout=20_000)
+	portal.shot("resiliation-enregistree")
+	portal.page.click("#dds-withdraw")  # leave the plan as it was
+	portal.page.wait_for_selector("#dds-preview", timeout=20_000)
+
+
+def test_client_files_a_complaint(portal, data):
+	portal.login(data["user_a"], data["password"])
+	portal.goto("/assistance/complaints")
+	subject = f"Délai de réponse {datetime.now().strftime('%H%M%S')}"
+	portal.page.fill("#dds-subject", subject)
+	portal.page.fill("#dds-details", "La première réponse est arrivée le lendemain.")
+	portal.page.click("#dds-complaint button[type=submit]")
+	portal.page.wait_for_selector(f"text={subject}", timeout=20_000)
+	assert "Accusé de réception attendu avant" in portal.page.content()
+	portal.shot("reclamation")
+
+
+def test_second_client_cannot_reach_the_first_clients_pages(portal, data):
+	portal.login(data["user_b"], data["password"])
+	subject = "Bibliothèque d'implants"
+	for route in (f"/assistance/tickets/{data['ticket']}", f"/assistance/sessions/{data['session']}"):
+		response = portal.goto(route)
+		assert response.status in (403, 404), (route, response.status)
+		assert subject not in portal.page.content()
+		assert data["client_a"] not in portal.page.content()
+		portal.shot("refus")
+	portal.goto("/assistance")
+	assert data["ticket"] not in portal.page.content()
+	portal.shot("mes-demandes-client-b")
