@@ -29,12 +29,12 @@ def make_demo_data() -> dict:
 	if frappe.db.exists("Customer", CLIENTS[0][0]):
 		print("Demo data is already there.")
 		return {"created": False}
+	testing.ensure_system_defaults()
 	settings = frappe.get_single("Assistance Settings")
 	if not (settings.company and settings.ticket_item and settings.sales_taxes_template):
 		testing.ensure_assistance_setup()
 	else:
 		testing.ensure_plan_item()
-	testing.ensure_outgoing_email_account()
 
 	for name, number, email in CLIENTS:
 		testing.ensure_customer(name, number, email)

@@ -25,6 +25,25 @@ def ensure_system_time_zone(zone: str = "Europe/Paris"):
 		frappe.clear_cache()
 
 
+def ensure_system_defaults():
+	"""A site that never ran the setup wizard lacks what invoices need (number and
+	date formats, country, currency): fill only what is empty."""
+	defaults = {
+		"language": "fr",
+		"number_format": "#.###,##",
+		"date_format": "dd-mm-yyyy",
+		"country": "France",
+		"currency": "EUR",
+	}
+	for fieldname, value in defaults.items():
+		if not frappe.db.get_single_value("System Settings", fieldname):
+			frappe.db.set_single_value("System Settings", fieldname, value)
+	if not frappe.db.get_default("currency"):
+		frappe.db.set_default("currency", "EUR")
+	frappe.local.lang = frappe.local.lang or "fr"
+	frappe.clear_cache()
+
+
 def ensure_masters():
 	if frappe.db.exists("Item Group", "All Item Groups") and frappe.db.exists("Warehouse Type", "Transit"):
 		return
@@ -169,8 +188,10 @@ def ensure_outgoing_email_account() -> str:
 
 def ensure_assistance_setup() -> dict:
 	"""Company, tax template, item — and Assistance Settings pointing at them."""
-	ensure_system_time_zone()
-	ensure_outgoing_email_account()
+	if frappe.flags.in_test:  # the tests run in Paris time and only queue their mails
+		ensure_system_time_zone()
+		ensure_outgoing_email_account()
+	ensure_system_defaults()
 	company = ensure_company()
 	template = ensure_tax_template()
 	item = ensure_item()
