@@ -26,6 +26,11 @@ def _session(name: str, ptype: str = "write"):
 	return locked_doc("Remote Session", name, ptype)
 
 
+def suspension_reason(customer: str) -> str:
+	"""R-SAN-2: staff see why the client is suspended on every refusal."""
+	return frappe.db.get_value("Customer", customer, "dds_suspension_reason") or ""
+
+
 def is_suspended(customer: str) -> bool:
 	"""R-SAN-2: the client is under a suspension now."""
 	return lookups.is_suspended(customer)
@@ -90,7 +95,10 @@ def consent(
 	if is_staff() or doc.customer not in customers_of():
 		raise frappe.PermissionError(_("Only the client can consent to their remote session."))
 	if is_suspended(doc.customer):
-		frappe.throw(_(core.START_REFUSALS["suspended"]), title=_("Not Allowed"))
+		frappe.throw(
+			" ".join((_(core.START_REFUSALS["suspended"]), suspension_reason(doc.customer))),
+			title=_("Not Allowed"),
+		)
 	checklist = _checklist(check_backup, check_apps_closed, check_reachable, check_connection)
 	person = frappe.utils.get_fullname(frappe.session.user)
 	return _apply_consent(doc, "Portal", checklist, None, True, person)
@@ -114,7 +122,10 @@ def record_consent(
 	if not (consented_by or "").strip():
 		frappe.throw(_("Name the person who gave consent."), title=_("Consent"))
 	if is_suspended(doc.customer):
-		frappe.throw(_(core.START_REFUSALS["suspended"]), title=_("Not Allowed"))
+		frappe.throw(
+			" ".join((_(core.START_REFUSALS["suspended"]), suspension_reason(doc.customer))),
+			title=_("Not Allowed"),
+		)
 	checklist = _checklist(check_backup, check_apps_closed, check_reachable, check_connection)
 	return _apply_consent(doc, method, checklist, note, False, consented_by.strip())
 
@@ -139,6 +150,8 @@ def start(session: str) -> dict:
 	refusals = core.start_refusals(facts)
 	if refusals:
 		reasons = [_(core.START_REFUSALS[code]).format(_(doc.status)) for code in refusals]
+		if "suspended" in refusals:
+			reasons.append(suspension_reason(doc.customer))
 		append_log(doc, core.EV_REFUSED, "; ".join(reasons))
 		frappe.db.commit()  # the refused attempt stays in the history (R-RS-4)
 		frappe.throw(

@@ -5,6 +5,9 @@ default settings; uninstall removes what install added — roles, custom fields,
 the Holiday List (unless something else uses it) and the settings.
 """
 
+import json
+from pathlib import Path
+
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
@@ -45,6 +48,7 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"insert_after": "dds_assistance_section",
 			"read_only": 1,
 			"no_copy": 1,
+			"in_standard_filter": 1,
 		},
 		{
 			"fieldname": "dds_suspension_reason",
@@ -62,6 +66,8 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"insert_after": "dds_suspension_reason",
 			"read_only": 1,
 			"no_copy": 1,
+			"in_standard_filter": 1,
+			"in_list_view": 1,
 		},
 		{
 			"fieldname": "dds_abuse_details",
@@ -150,13 +156,15 @@ def after_install():
 	holiday_list = ensure_holiday_years()
 	set_default_settings(holiday_list)
 	create_terms_versions()
+	create_notifications()
 	frappe.db.commit()
 
 
 def after_migrate():
-	"""Fields and settings added by later versions arrive on existing sites."""
+	"""Fields, settings and notifications added by later versions arrive on existing sites."""
 	ensure_custom_fields()
 	fill_missing_settings()
+	create_notifications()
 
 
 def ensure_custom_fields():
@@ -218,6 +226,21 @@ TERMS_IN_FORCE = (
 )
 
 
+NOTIFICATIONS = Path(__file__).resolve().parent / "notifications"
+
+
+def create_notifications():
+	"""The French Notifications, on by default and editable (ordinary records, not
+	standard ones): created when missing, never overwritten once a manager edits them."""
+	for path in sorted(NOTIFICATIONS.glob("*.json")):
+		values = json.loads(path.read_text(encoding="utf-8"))
+		if frappe.db.exists("Notification", values["name"]):
+			if frappe.db.get_value("Notification", values["name"], "is_standard"):
+				frappe.db.set_value("Notification", values["name"], "is_standard", 0)
+			continue
+		frappe.get_doc({"doctype": "Notification", **values}).insert(ignore_permissions=True)
+
+
 def create_terms_versions():
 	for values in TERMS_IN_FORCE:
 		if not frappe.db.exists("Terms Version", f"{values['kind']}-{values['version_label']}"):
@@ -225,6 +248,10 @@ def create_terms_versions():
 
 
 def before_uninstall():
+	for path in NOTIFICATIONS.glob("*.json"):
+		name = json.loads(path.read_text(encoding="utf-8"))["name"]
+		if frappe.db.exists("Notification", name):
+			frappe.delete_doc("Notification", name, ignore_permissions=True, force=True)
 	delete_custom_fields()
 	delete_holiday_list()
 	delete_roles()

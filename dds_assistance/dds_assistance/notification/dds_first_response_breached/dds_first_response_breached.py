@@ -1,2 +1,0 @@
-def get_context(context):
-	"""The message uses the document's own fields."""
