@@ -20,3 +20,19 @@ def refuse_direct_edits(doc, changed: list[str], exc=frappe.ValidationError) -> 
 			exc=exc,
 			title=_("Not Allowed"),
 		)
+
+
+def guard_action_fields(doc, fieldnames, exc=frappe.ValidationError, extra=None):
+	"""On a new document the action fields start empty (returns None); on an
+	existing one any direct change to them — or to what ``extra(before)`` names —
+	is refused, unless an action of the app set ``doc.flags.dds_action``.
+	Returns the document as it was before this save."""
+	before = doc.get_doc_before_save()
+	if doc.flags.dds_action:
+		return before
+	if before is None:
+		for fieldname in fieldnames:
+			doc.set(fieldname, None)
+		return None
+	refuse_direct_edits(doc, changed_fields(before, doc, fieldnames) + (extra(before) if extra else []), exc)
+	return before

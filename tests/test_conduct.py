@@ -127,3 +127,8 @@ def test_terms_version_checks():
 )
 def test_r_data_1_purge_due(closed, grace, today, agreed, due):
 	assert c.purge_due(closed, grace, today, agreed) is due
+
+
+def test_r_terms_2_cgv_prevail_over_cgu():
+	assert c.by_precedence([CGU_2027, CGV_2023, CGU_2026]) == [CGV_2023, CGU_2027, CGU_2026]
+	assert c.TERMS_KINDS[0] == "CGV"

@@ -15,11 +15,14 @@ from frappe.utils import get_datetime, getdate, now_datetime, nowdate
 
 from dds_assistance.core import subscriptions as core_subscriptions
 from dds_assistance.core import tickets as core_tickets
+from dds_assistance.core.conduct import by_precedence
 from dds_assistance.core.tickets import TicketRuleError
 from dds_assistance.dds_assistance.doctype.assistance_settings.assistance_settings import (
 	business_hours_between,
 )
 from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import throw_rule
+from dds_assistance.integrations.subscription import record_notice
+from dds_assistance.integrations.subscription import withdraw_notice as withdraw
 from dds_assistance.lookups import active_suspension, terms_in_force
 from dds_assistance.permissions import customers_of, is_staff
 
@@ -120,7 +123,7 @@ def new_request_context() -> dict:
 		),
 		"on_demand": coverage.kind == core_tickets.ON_DEMAND,
 		"price": settings.ticket_price,
-		"terms": [v for v in in_force.values() if v],
+		"terms": by_precedence([v for v in in_force.values() if v]),
 		"suspended": suspension_message(customer),
 	}
 
@@ -212,7 +215,7 @@ def complaints_context() -> dict:
 def terms_context() -> dict:
 	customer = client()
 	return {
-		"in_force": [v for v in terms_in_force(nowdate()).values() if v],
+		"in_force": by_precedence([v for v in terms_in_force(nowdate()).values() if v]),
 		"versions": frappe.get_all(
 			"Terms Version",
 			fields=[
@@ -388,58 +391,14 @@ def give_notice(subscription: str, reason: str = "Client decision") -> dict:
 	"""R-SUB-3: written notice given on the portal, received today."""
 	customer = client()
 	doc = _own_subscription(customer, subscription)
-	if doc.status not in ("Active", "Scheduled", "Suspended"):
-		frappe.throw(
-			_("A notice can only be given on a live subscription without notice (status: {0}).").format(
-				_(doc.status)
-			),
-			title=_("Not Allowed"),
-		)
-	today = getdate(nowdate())
-	try:
-		end = core_subscriptions.check_notice(getdate(doc.start_date), today, "Portal", reason, today)
-	except TicketRuleError as error:
-		throw_rule(error)
-	doc.update(
-		{
-			"notice_received_on": today,
-			"notice_channel": "Portal",
-			"notice_reason": reason,
-			"notice_effective_end": end,
-			"notice_recorded_by": frappe.session.user,
-		}
-	)
-	doc.save()
-	doc.add_comment(
-		"Info",
-		_("Notice given on the portal by {0}: the subscription ends on {1}.").format(
-			frappe.session.user, frappe.utils.formatdate(end)
-		),
-	)
-	return {"ends_on": end}
+	return {"ends_on": record_notice(doc, getdate(nowdate()), "Portal", reason)}
 
 
 @frappe.whitelist(methods=["POST"])
 def withdraw_notice(subscription: str) -> dict:
 	customer = client()
 	doc = _own_subscription(customer, subscription)
-	try:
-		core_subscriptions.check_withdrawal(
-			getdate(doc.notice_effective_end) if doc.notice_effective_end else None, getdate(nowdate())
-		)
-	except TicketRuleError as error:
-		throw_rule(error)
-	for fieldname in (
-		"notice_received_on",
-		"notice_channel",
-		"notice_reason",
-		"notice_effective_end",
-		"notice_recorded_by",
-		"notice_note",
-	):
-		doc.set(fieldname, None)
-	doc.save()
-	doc.add_comment("Info", _("Notice withdrawn on the portal by {0}.").format(frappe.session.user))
+	withdraw(doc)
 	return {"status": doc.status}
 
 

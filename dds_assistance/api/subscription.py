@@ -8,7 +8,9 @@ from dds_assistance.api._common import locked_doc, require_manager
 from dds_assistance.core import subscriptions as core
 from dds_assistance.core.tickets import TicketRuleError
 from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import throw_rule
+from dds_assistance.integrations.subscription import record_notice
 from dds_assistance.integrations.subscription import terminate_for_breach as terminate_for_breach_
+from dds_assistance.integrations.subscription import withdraw_notice as withdraw
 
 
 def _subscription_for_write(name: str, ptype: str = "write"):
@@ -47,40 +49,8 @@ def give_notice(
 	and the end it gives: this term's end if received 30 days or more before the
 	term, otherwise the next term's end."""
 	doc = _subscription_for_write(subscription)
-	if doc.status not in (core.ACTIVE, core.SCHEDULED, core.SUSPENDED):
-		frappe.throw(
-			_("A notice can only be given on a live subscription without notice (status: {0}).").format(
-				_(doc.status)
-			),
-			title=_("Not Allowed"),
-		)
-	try:
-		end = core.check_notice(
-			getdate(doc.start_date),
-			_parse_date(received_on, "Notice Received On"),
-			channel,
-			reason,
-			getdate(nowdate()),
-		)
-	except TicketRuleError as error:
-		throw_rule(error)
-	doc.update(
-		{
-			"notice_received_on": getdate(received_on),
-			"notice_channel": channel,
-			"notice_reason": reason,
-			"notice_effective_end": end,
-			"notice_recorded_by": frappe.session.user,
-			"notice_note": (note or "").strip() or None,
-		}
-	)
-	doc.save()
-	doc.add_comment(
-		"Info",
-		_("Notice received on {0} by {1} ({2}): the subscription ends on {3}.").format(
-			frappe.utils.formatdate(received_on), _(channel), _(reason), frappe.utils.formatdate(end)
-		),
-	)
+	received = _parse_date(received_on, "Notice Received On")
+	record_notice(doc, received, channel, reason, note)
 	return {"status": doc.status, "ends_on": doc.ends_on}
 
 
@@ -88,29 +58,7 @@ def give_notice(
 def withdraw_notice(subscription: str) -> dict:
 	"""R-SUB-3: a notice can be withdrawn before it takes effect."""
 	doc = _subscription_for_write(subscription)
-	try:
-		core.check_withdrawal(
-			getdate(doc.notice_effective_end) if doc.notice_effective_end else None, getdate(nowdate())
-		)
-	except TicketRuleError as error:
-		throw_rule(error)
-	previous = doc.notice_effective_end
-	for fieldname in (
-		"notice_received_on",
-		"notice_channel",
-		"notice_reason",
-		"notice_effective_end",
-		"notice_recorded_by",
-		"notice_note",
-	):
-		doc.set(fieldname, None)
-	doc.save()
-	doc.add_comment(
-		"Info",
-		_("Notice withdrawn by {0} (it would have ended the plan on {1}).").format(
-			frappe.session.user, previous
-		),
-	)
+	withdraw(doc)
 	return {"status": doc.status}
 
 

@@ -77,7 +77,14 @@ def abusive_solicitation(
 
 
 # --------------------------------------------------------------------------- terms (R-TERMS-*)
+# R-TERMS-2 (CGU 1.2): where the CGU and the CGV contradict, the CGV prevail — the
+# kinds are listed, shown and applied in this order of precedence
 TERMS_KINDS = ("CGV", "CGU")
+
+
+def by_precedence(versions: Iterable[TermsVersion]) -> list[TermsVersion]:
+	"""Versions ordered as they prevail: CGV before CGU (R-TERMS-2), newest first within a kind."""
+	return sorted(versions, key=lambda v: (TERMS_KINDS.index(v.kind), -v.applies_from.toordinal()))
 
 
 @dataclass(frozen=True)

@@ -158,3 +158,72 @@ def terminate_for_breach(name: str, effective_on, reason: str, user: str) -> str
 	doc.save()
 	process_subscription(doc.name)
 	return frappe.db.get_value("Premium Subscription", doc.name, "status")
+
+
+NOTICE_FIELDS = (
+	"notice_received_on",
+	"notice_channel",
+	"notice_reason",
+	"notice_effective_end",
+	"notice_recorded_by",
+	"notice_note",
+)
+
+
+def record_notice(doc, received_on, channel: str, reason: str, note: str | None = None) -> object:
+	"""R-SUB-3, R-SUB-4: check a written notice, record it (date, channel, reason, who)
+	with the end it gives, and note it on the subscription. Returns that end."""
+	today = getdate(nowdate())
+	if doc.status not in (core.ACTIVE, core.SCHEDULED, core.SUSPENDED):
+		frappe.throw(
+			_("A notice can only be given on a live subscription without notice (status: {0}).").format(
+				_(doc.status)
+			),
+			title=_("Not Allowed"),
+		)
+	try:
+		end = core.check_notice(
+			getdate(doc.start_date), getdate(received_on) if received_on else None, channel, reason, today
+		)
+	except core.TicketRuleError as error:
+		frappe.throw(_(error.message).format(*error.args_), title=_("Not Allowed"))
+	doc.flags.dds_action = True
+	doc.update(
+		{
+			"notice_received_on": getdate(received_on),
+			"notice_channel": channel,
+			"notice_reason": reason,
+			"notice_effective_end": end,
+			"notice_recorded_by": frappe.session.user,
+			"notice_note": (note or "").strip() or None,
+		}
+	)
+	doc.save()
+	doc.add_comment(
+		"Info",
+		_("Notice received on {0} by {1} ({2}): the subscription ends on {3}.").format(
+			frappe.utils.formatdate(received_on), _(channel), _(reason), frappe.utils.formatdate(end)
+		),
+	)
+	return end
+
+
+def withdraw_notice(doc) -> None:
+	"""R-SUB-3: withdraw a notice before it takes effect; noted on the subscription."""
+	try:
+		core.check_withdrawal(
+			getdate(doc.notice_effective_end) if doc.notice_effective_end else None, getdate(nowdate())
+		)
+	except core.TicketRuleError as error:
+		frappe.throw(_(error.message).format(*error.args_), title=_("Not Allowed"))
+	previous = doc.notice_effective_end
+	doc.flags.dds_action = True
+	for fieldname in NOTICE_FIELDS:
+		doc.set(fieldname, None)
+	doc.save()
+	doc.add_comment(
+		"Info",
+		_("Notice withdrawn by {0} (it would have ended the plan on {1}).").format(
+			frappe.session.user, previous
+		),
+	)

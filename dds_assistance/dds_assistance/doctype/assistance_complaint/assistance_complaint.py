@@ -15,7 +15,7 @@ from dds_assistance.dds_assistance.doctype.assistance_settings.assistance_settin
 	get_business_calendar,
 )
 from dds_assistance.lookups import client_email, customer_for_email
-from dds_assistance.protection import changed_fields, refuse_direct_edits
+from dds_assistance.protection import guard_action_fields
 
 ACTION_FIELDS = ["acknowledged_on", "acknowledged_by", "answered_on", "answered_by", "answer", "status"]
 
@@ -37,15 +37,8 @@ class AssistanceComplaint(Document):
 		self.set_deadlines()
 
 	def validate_protected_fields(self):
-		before = self.get_doc_before_save()
-		if self.flags.dds_action:
-			return
-		if before is None:
-			for fieldname in ACTION_FIELDS:
-				self.set(fieldname, None)
+		if guard_action_fields(self, ACTION_FIELDS) is None and not self.flags.dds_action:
 			self.status = "Open"
-			return
-		refuse_direct_edits(self, changed_fields(before, self, ACTION_FIELDS))
 
 	def set_deadlines(self, now=None):
 		"""R-TIME-5: deadlines recomputed from the receipt; states from the clock."""

@@ -18,7 +18,7 @@ from frappe.utils import getdate, nowdate
 
 from dds_assistance.core import subscriptions as core
 from dds_assistance.lookups import client_email, terms_in_force
-from dds_assistance.protection import changed_fields, refuse_direct_edits
+from dds_assistance.protection import guard_action_fields
 
 ACTION_FIELDS = [
 	"notice_received_on",
@@ -100,22 +100,19 @@ class PremiumSubscription(Document):
 
 	# ------------------------------------------------------------------ checks
 	def validate_protected_fields(self):
-		before = self.get_doc_before_save()
-		if self.flags.dds_action:
-			return
-		if before is None:
-			for fieldname in ACTION_FIELDS:
-				self.set(fieldname, None)
-			self.terms = []
-			return
-		changed = changed_fields(before, self, ACTION_FIELDS)
-		if [(r.term_index, r.sales_invoice) for r in before.terms] != [
-			(r.term_index, r.sales_invoice) for r in self.terms
-		]:
-			changed.append("terms")
-		if before.start_date and str(before.start_date) != str(self.start_date) and before.terms:
-			changed.append("start_date")
-		refuse_direct_edits(self, changed, SubscriptionRuleViolation)
+		def structural_changes(before) -> list[str]:
+			changed = []
+			if [(r.term_index, r.sales_invoice) for r in before.terms] != [
+				(r.term_index, r.sales_invoice) for r in self.terms
+			]:
+				changed.append("terms")
+			if before.start_date and str(before.start_date) != str(self.start_date) and before.terms:
+				changed.append("start_date")
+			return changed
+
+		if guard_action_fields(self, ACTION_FIELDS, SubscriptionRuleViolation, structural_changes) is None:
+			if not self.flags.dds_action:
+				self.terms = []
 
 	def validate_price(self):
 		if (self.annual_price or 0) <= 0:
