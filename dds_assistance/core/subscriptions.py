@@ -35,6 +35,15 @@ SUSPENDED = "Suspended"
 STATUSES = (SCHEDULED, ACTIVE, NOTICE_GIVEN, ENDED, TERMINATED, SUSPENDED)
 
 NOTICE_CHANNELS = ("Portal", "E-mail", "Letter")
+# what a notice records (R-SUB-3): when, how, why, its effect, who recorded it
+NOTICE_FIELDS = (
+	"notice_received_on",
+	"notice_channel",
+	"notice_reason",
+	"notice_effective_end",
+	"notice_recorded_by",
+	"notice_note",
+)
 NOTICE_REASONS = ("Client decision", "Refusal of new terms")  # R-SUB-4 is the second
 
 

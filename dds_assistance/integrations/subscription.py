@@ -160,16 +160,6 @@ def terminate_for_breach(name: str, effective_on, reason: str, user: str) -> str
 	return frappe.db.get_value("Premium Subscription", doc.name, "status")
 
 
-NOTICE_FIELDS = (
-	"notice_received_on",
-	"notice_channel",
-	"notice_reason",
-	"notice_effective_end",
-	"notice_recorded_by",
-	"notice_note",
-)
-
-
 def record_notice(doc, received_on, channel: str, reason: str, note: str | None = None) -> object:
 	"""R-SUB-3, R-SUB-4: check a written notice, record it (date, channel, reason, who)
 	with the end it gives, and note it on the subscription. Returns that end."""
@@ -218,7 +208,7 @@ def withdraw_notice(doc) -> None:
 		frappe.throw(_(error.message).format(*error.args_), title=_("Not Allowed"))
 	previous = doc.notice_effective_end
 	doc.flags.dds_action = True
-	for fieldname in NOTICE_FIELDS:
+	for fieldname in core.NOTICE_FIELDS:
 		doc.set(fieldname, None)
 	doc.save()
 	doc.add_comment(

@@ -21,12 +21,7 @@ from dds_assistance.lookups import client_email, terms_in_force
 from dds_assistance.protection import guard_action_fields
 
 ACTION_FIELDS = [
-	"notice_received_on",
-	"notice_channel",
-	"notice_reason",
-	"notice_effective_end",
-	"notice_recorded_by",
-	"notice_note",
+	*core.NOTICE_FIELDS,
 	"breach_effective_on",
 	"terminated_by",
 	"breach_reason",
