@@ -371,3 +371,25 @@ def portal_fixture() -> dict:
 		"session": session,
 		"subscription": subscription,
 	}
+
+
+def run_all_jobs() -> dict:
+	"""Every scheduled job once, as a worker would (used to run them side by side
+	in separate processes). Notifications are sent inline rather than queued."""
+	from dds_assistance import tasks
+
+	frappe.flags.in_test = True
+	done = {}
+	for job in (
+		tasks.response_sla_sweep,
+		tasks.expire_remote_sessions,
+		tasks.process_subscriptions,
+		tasks.check_complaints,
+		tasks.flag_abusive_clients,
+		tasks.purge_closed_ticket_files,
+		tasks.extend_holiday_list,
+	):
+		job()
+		frappe.db.commit()
+		done[job.__name__] = True
+	return done

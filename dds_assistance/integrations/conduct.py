@@ -148,7 +148,9 @@ def purge_closed_ticket_files(today=None) -> dict[str, int]:
 		(add_days(today, -grace + 1),),
 		as_dict=True,
 	)
+	frappe.db.commit()  # each ticket is then read in its own transaction, after its lock
 	for ticket in tickets:
+		frappe.db.get_value("Assistance Ticket", ticket.name, "name", for_update=True)
 		agreed = bool(frappe.db.get_value("Customer", ticket.customer, "dds_retention_agreement"))
 		if not conduct.purge_due(ticket.closed_on, grace, today, agreed):
 			continue

@@ -131,6 +131,7 @@ def process_all(today=None) -> dict[str, int]:
 		},
 		pluck=True,
 	)
+	frappe.db.commit()  # each subscription is then read in its own transaction, after its lock
 	for name in names:
 		try:
 			plan = process_subscription(name, today)
