@@ -107,6 +107,30 @@ def my_overview() -> dict:
 	}
 
 
+@frappe.whitelist(methods=["GET"])
+def my_requests(start: int = 0, page_length: int = 50) -> list[dict]:
+	"""My requests, newest first (the portal list as data)."""
+	customer = client()
+	start, page_length = max(int(start), 0), min(max(int(page_length), 1), 200)
+	return frappe.get_all(
+		"Assistance Ticket",
+		filters={"customer": customer},
+		fields=[
+			"name",
+			"subject",
+			"status",
+			"coverage",
+			"is_paid",
+			"response_due",
+			"sla_status",
+			"received_at",
+		],
+		order_by="received_at desc",
+		start=start,
+		page_length=page_length,
+	)
+
+
 def new_request_context() -> dict:
 	customer = client()
 	settings = frappe.get_cached_doc("Assistance Settings")

@@ -523,3 +523,5 @@ def on_doctype_update():
 	frappe.db.add_index("Assistance Ticket", ["sla_status", "response_due"])
 	frappe.db.add_index("Assistance Ticket", ["sla_status", "response_warn_at"])
 	frappe.db.add_index("Assistance Ticket", ["customer", "modified"])
+	frappe.db.add_index("Assistance Ticket", ["customer", "received_at"])
+	frappe.db.add_index("Assistance Ticket", ["received_at"])  # the accountant's period

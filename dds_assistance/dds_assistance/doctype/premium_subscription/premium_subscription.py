@@ -181,3 +181,8 @@ def subscription_facts(customer: str, at) -> list:
 		doc = frappe.get_doc("Premium Subscription", name)
 		facts.append(core.coverage_facts(doc.name, doc.state(), _date(doc.licence_valid_until), day))
 	return facts
+
+
+def on_doctype_update():
+	"""The daily job's candidates: live plans by their term end."""
+	frappe.db.add_index("Premium Subscription", ["status", "current_term_end"])
