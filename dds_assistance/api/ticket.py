@@ -197,3 +197,26 @@ def payments(ticket: str) -> list[str]:
 			)
 		)
 	)
+
+
+@frappe.whitelist()
+def countdowns(tickets: list[str] | str) -> dict[str, str]:
+	"""R-TKT-9: business time left before each ticket's first-response due time (list view)."""
+	names = frappe.parse_json(tickets) if isinstance(tickets, str) else tickets
+	if not isinstance(names, list):
+		frappe.throw(_("Invalid Value"))
+	now = now_datetime()
+	result = {}
+	for row in frappe.get_list(
+		"Assistance Ticket",
+		filters={"name": ("in", [str(n) for n in names[:500]]), "first_responded_on": ("is", "not set")},
+		fields=["name", "response_due"],
+	):
+		if not row.response_due:
+			continue
+		due = get_datetime(row.response_due)
+		if now >= due:
+			result[row.name] = _("overdue by {0}").format(_format_span(business_hours_between(due, now)))
+		else:
+			result[row.name] = _("{0} left").format(_format_span(business_hours_between(now, due)))
+	return result

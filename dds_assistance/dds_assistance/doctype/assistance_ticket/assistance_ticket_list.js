@@ -2,7 +2,7 @@
 // For license information, please see license.txt
 
 frappe.listview_settings["Assistance Ticket"] = {
-	add_fields: ["status", "sla_status", "response_due", "is_paid", "coverage"],
+	add_fields: ["status", "sla_status", "response_due", "first_responded_on", "is_paid", "coverage"],
 	get_indicator(doc) {
 		const colors = {
 			Incomplete: "orange",
@@ -22,7 +22,23 @@ frappe.listview_settings["Assistance Ticket"] = {
 		response_due(value, df, doc) {
 			if (!value) return "";
 			const color = { Breached: "red", "At Risk": "orange", Met: "green" }[doc.sla_status] || "blue";
-			return `<span class="indicator-pill ${color}">${frappe.datetime.str_to_user(value)}</span>`;
+			const live = doc.first_responded_on ? "" : `<span class="dds-countdown text-muted small" data-ticket="${doc.name}"></span>`;
+			return `<span class="indicator-pill ${color}">${frappe.datetime.str_to_user(value)}</span> ${live}`;
 		},
+	},
+	// R-TKT-9: business time left, live (refreshed every minute)
+	refresh(listview) {
+		const update = () => {
+			const names = (listview.data || []).filter((d) => d.response_due && !d.first_responded_on).map((d) => d.name);
+			if (!names.length) return;
+			frappe.xcall("dds_assistance.api.ticket.countdowns", { tickets: names }).then((left) => {
+				listview.$result.find(".dds-countdown").each(function () {
+					$(this).text(left[$(this).attr("data-ticket")] || "");
+				});
+			});
+		};
+		update();
+		clearInterval(listview.dds_timer);
+		listview.dds_timer = setInterval(update, 60 * 1000);
 	},
 };

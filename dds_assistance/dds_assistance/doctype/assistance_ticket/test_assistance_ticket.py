@@ -450,3 +450,20 @@ class TestEmailIntake(TicketTestCase):
 		self.assertFalse(ticket.customer)
 		self.assertEqual((ticket.status, ticket.raised_by), ("Incomplete", "stranger@nowhere.example"))
 		self.assertIn("Client", ticket.missing_information)
+
+
+class TestCountdowns(TicketTestCase):
+	def test_r_tkt_9_list_countdown_in_business_time_for_readable_tickets_only(self):
+		ticket = self.make_ticket(
+			received_at=datetime(2026, 11, 30, 9, 0), incident_at=datetime(2026, 11, 30, 8, 0)
+		)
+		with self.freeze_time(
+			datetime(2026, 11, 30, 12, 0)
+		):  # due 14:30: 30 min this morning + 30 min after lunch
+			self.assertEqual(api.countdowns([ticket.name]), {ticket.name: "1 h 0 min left"})
+		with self.freeze_time(datetime(2026, 11, 30, 15, 0)):
+			self.assertEqual(
+				api.countdowns(frappe.as_json([ticket.name])), {ticket.name: "overdue by 0 h 30 min"}
+			)
+			frappe.set_user(USER_B)
+			self.assertEqual(api.countdowns([ticket.name]), {})
