@@ -383,8 +383,12 @@ class AssistanceTicket(Document):
 		"""Due time computed when the receipt time changes (R-TIME-5); an extension
 		(R-TKT-10) is the only other way it moves."""
 		before = self.get_doc_before_save()
-		if self.response_due and before and before.received_at == self.received_at:
-			return
+		if (
+			self.response_due
+			and before
+			and get_datetime(before.received_at) == get_datetime(self.received_at)
+		):
+			return  # unchanged: the state is the sweep's and the first response's to move
 		if self.sla_extensions:
 			return
 		settings = frappe.get_cached_doc("Assistance Settings")
