@@ -63,10 +63,9 @@ def bench_core(count: int) -> dict[int, float]:
 
 
 def bench_against_erpnext(site: str, sites_path: str, count: int) -> None:
-	import frappe
+	from _seed import connect
 
-	frappe.init(site=site, sites_path=sites_path)
-	frappe.connect()
+	frappe = connect(site, sites_path)
 	try:
 		from erpnext.support.doctype.service_level_agreement.service_level_agreement import (
 			get_expected_time_for,

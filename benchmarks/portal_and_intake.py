@@ -23,6 +23,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _seed import bulk_insert, connect, remove_invoices  # noqa: E402
+
 PREFIX = "BENCH-PORTAL-"
 CLIENT = "DDS Portal Benchmark Client"
 USER = "portal.bench@example.com"
@@ -38,12 +40,6 @@ def seed(frappe, total: int, mine: int) -> None:
 	user.save(ignore_permissions=True)
 	now = datetime.now()
 	fields = [
-		"name",
-		"creation",
-		"modified",
-		"owner",
-		"modified_by",
-		"docstatus",
 		"naming_series",
 		"subject",
 		"status",
@@ -62,11 +58,6 @@ def seed(frappe, total: int, mine: int) -> None:
 		rows.append(
 			(
 				f"{PREFIX}{i:06d}",
-				now,
-				now,
-				"Administrator",
-				"Administrator",
-				0,
 				"TKT-.YYYY.-",
 				f"Demande {i}",
 				"Open",
@@ -79,7 +70,7 @@ def seed(frappe, total: int, mine: int) -> None:
 				"On-demand",
 			)
 		)
-	frappe.db.bulk_insert("Assistance Ticket", fields, rows, chunk_size=10_000)
+	bulk_insert(frappe, "Assistance Ticket", fields, rows, now)
 	frappe.db.commit()
 
 
@@ -87,11 +78,9 @@ def cleanup(frappe) -> None:
 	for name in frappe.get_all(
 		"Assistance Ticket", filters={"subject": ("like", f"{PREFIX}intake%")}, pluck="name"
 	):
-		for invoice in frappe.get_all("Sales Invoice", filters={"dds_assistance_ticket": name}, pluck="name"):
-			doc = frappe.get_doc("Sales Invoice", invoice)
-			if doc.docstatus == 1:
-				doc.cancel()
-			frappe.delete_doc("Sales Invoice", invoice, force=True, ignore_permissions=True)
+		remove_invoices(
+			frappe, frappe.get_all("Sales Invoice", filters={"dds_assistance_ticket": name}, pluck="name")
+		)
 		frappe.db.delete("Assistance Ticket", {"name": name})
 	frappe.db.sql("delete from `tabAssistance Ticket` where name like %s", (PREFIX + "%",))
 	frappe.db.commit()
@@ -151,10 +140,7 @@ def main():
 	parser.add_argument("--intake", type=int, default=30)
 	args = parser.parse_args()
 
-	import frappe
-
-	frappe.init(site=args.site, sites_path=args.sites_path)
-	frappe.connect()
+	frappe = connect(args.site, args.sites_path)
 	from dds_assistance import testing
 
 	testing.ensure_assistance_setup()

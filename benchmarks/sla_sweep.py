@@ -19,17 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _seed import bulk_insert, connect  # noqa: E402
+
 PREFIX = "BENCH-SLA-"
 
 
 def seed(frappe, count: int, now: datetime, warn: int, breach: int) -> None:
 	fields = [
-		"name",
-		"creation",
-		"modified",
-		"owner",
-		"modified_by",
-		"docstatus",
 		"naming_series",
 		"subject",
 		"status",
@@ -55,11 +51,6 @@ def seed(frappe, count: int, now: datetime, warn: int, breach: int) -> None:
 		rows.append(
 			(
 				f"{PREFIX}{i:06d}",
-				now,
-				now,
-				"Administrator",
-				"Administrator",
-				0,
 				"TKT-.YYYY.-",
 				f"Benchmark ticket {i}",
 				("New", "Awaiting Payment", "Open", "In Progress")[i % 4],
@@ -71,7 +62,7 @@ def seed(frappe, count: int, now: datetime, warn: int, breach: int) -> None:
 				"On-demand",
 			)
 		)
-	frappe.db.bulk_insert("Assistance Ticket", fields, rows, chunk_size=10_000)
+	bulk_insert(frappe, "Assistance Ticket", fields, rows, now)
 	frappe.db.commit()
 
 
@@ -90,10 +81,7 @@ def main():
 	parser.add_argument("--breach", type=int, default=100, help="tickets whose due time just passed")
 	args = parser.parse_args()
 
-	import frappe
-
-	frappe.init(site=args.site, sites_path=args.sites_path)
-	frappe.connect()
+	frappe = connect(args.site, args.sites_path)
 	from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import (
 		PENDING_SQL,
 		sweep_response_sla,

@@ -18,6 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _seed import bulk_insert, connect, remove_invoices  # noqa: E402
+
 PREFIX = "BENCH-PREM-"
 CUSTOMER = "DDS Benchmark Client"
 
@@ -40,15 +42,10 @@ def seed(frappe, count: int, today: date) -> None:
 	now = datetime.now()
 	group = frappe.db.get_value("Customer Group", {"is_group": 0}) or "All Customer Groups"
 	territory = frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories"
-	frappe.db.bulk_insert(
+	bulk_insert(
+		frappe,
 		"Customer",
 		[
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"docstatus",
 			"customer_name",
 			"customer_type",
 			"customer_group",
@@ -57,11 +54,6 @@ def seed(frappe, count: int, today: date) -> None:
 		[
 			(
 				f"{PREFIX}C{i:06d}",
-				now,
-				now,
-				"Administrator",
-				"Administrator",
-				0,
 				f"{PREFIX}C{i:06d}",
 				"Company",
 				group,
@@ -69,7 +61,7 @@ def seed(frappe, count: int, today: date) -> None:
 			)
 			for i in range(count)
 		],
-		chunk_size=5000,
+		now,
 	)
 	parents, terms = [], []
 	for i in range(count):
@@ -79,11 +71,6 @@ def seed(frappe, count: int, today: date) -> None:
 		parents.append(
 			(
 				name,
-				now,
-				now,
-				"Administrator",
-				"Administrator",
-				0,
 				f"{PREFIX}C{i:06d}",
 				f"{PREFIX}C{i:06d}",
 				start,
@@ -103,11 +90,6 @@ def seed(frappe, count: int, today: date) -> None:
 			terms.append(
 				(
 					f"{name}-{index}",
-					now,
-					now,
-					"Administrator",
-					"Administrator",
-					0,
 					name,
 					"terms",
 					"Premium Subscription",
@@ -119,15 +101,10 @@ def seed(frappe, count: int, today: date) -> None:
 					reminded,
 				)
 			)
-	frappe.db.bulk_insert(
+	bulk_insert(
+		frappe,
 		"Premium Subscription",
 		[
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"docstatus",
 			"customer",
 			"customer_name",
 			"start_date",
@@ -141,17 +118,12 @@ def seed(frappe, count: int, today: date) -> None:
 			"notice_deadline",
 		],
 		parents,
-		chunk_size=5000,
+		now,
 	)
-	frappe.db.bulk_insert(
+	bulk_insert(
+		frappe,
 		"Premium Subscription Term",
 		[
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"docstatus",
 			"parent",
 			"parentfield",
 			"parenttype",
@@ -163,7 +135,7 @@ def seed(frappe, count: int, today: date) -> None:
 			"reminder_sent_on",
 		],
 		terms,
-		chunk_size=5000,
+		now,
 	)
 	frappe.db.commit()
 
@@ -173,11 +145,7 @@ def cleanup(frappe) -> None:
 		"Sales Invoice", filters={"dds_premium_subscription": ("like", PREFIX + "%")}, pluck="name"
 	)
 	made += frappe.get_all("Sales Invoice", filters={"remarks": PREFIX + "history"}, pluck="name")
-	for name in made:
-		invoice = frappe.get_doc("Sales Invoice", name)
-		if invoice.docstatus == 1:
-			invoice.cancel()
-		frappe.delete_doc("Sales Invoice", name, force=True, ignore_permissions=True)
+	remove_invoices(frappe, made)
 	frappe.db.sql("delete from `tabPremium Subscription Term` where parent like %s", (PREFIX + "%",))
 	frappe.db.sql("delete from `tabPremium Subscription` where name like %s", (PREFIX + "%",))
 	frappe.db.sql("delete from `tabEmail Queue` where reference_name like %s", (PREFIX + "%",))
@@ -193,10 +161,7 @@ def main():
 	parser.add_argument("--subscriptions", type=int, default=10_000)
 	args = parser.parse_args()
 
-	import frappe
-
-	frappe.init(site=args.site, sites_path=args.sites_path)
-	frappe.connect()
+	frappe = connect(args.site, args.sites_path)
 	from frappe.utils import getdate, nowdate
 
 	from dds_assistance.integrations.subscription import process_all

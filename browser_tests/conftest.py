@@ -18,16 +18,7 @@ from pathlib import Path
 import pytest
 
 OUTPUT = Path(__file__).resolve().parent / "output"
-CHROMIUM = os.environ.get("DDS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-	"--no-sandbox",
-	"--disable-gpu",
-	"--disable-quic",
-	"--no-first-run",
-	"--disable-background-networking",
-	"--disable-component-update",
-	"--disable-sync",
-]
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 (this folder is on the path)
 
 
 def pytest_collection_modifyitems(config, items):

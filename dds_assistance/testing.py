@@ -133,38 +133,31 @@ def ensure_tax_template() -> str:
 	return TAX_TEMPLATE
 
 
-def ensure_item() -> str:
-	if not frappe.db.exists("Item", ITEM):
+def ensure_service_item(code: str, name: str) -> str:
+	if not frappe.db.exists("Item", code):
 		frappe.get_doc(
 			{
 				"doctype": "Item",
-				"item_code": ITEM,
-				"item_name": "Ticket d'assistance exocad (test)",
+				"item_code": code,
+				"item_name": name,
 				"item_group": "Services",
 				"stock_uom": "Nos",
 				"is_stock_item": 0,
 				"include_item_in_manufacturing": 0,
 			}
 		).insert(ignore_permissions=True)
-	return ITEM
+	return code
 
 
 PLAN_ITEM = "DDS-PREMIUM-TEST"
 
 
+def ensure_item() -> str:
+	return ensure_service_item(ITEM, "Ticket d'assistance exocad (test)")
+
+
 def ensure_plan_item() -> str:
-	if not frappe.db.exists("Item", PLAN_ITEM):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": PLAN_ITEM,
-				"item_name": "Assistance Premium exocad - forfait annuel (test)",
-				"item_group": "Services",
-				"stock_uom": "Nos",
-				"is_stock_item": 0,
-			}
-		).insert(ignore_permissions=True)
-	return PLAN_ITEM
+	return ensure_service_item(PLAN_ITEM, "Assistance Premium exocad - forfait annuel (test)")
 
 
 def ensure_outgoing_email_account() -> str:

@@ -6,20 +6,16 @@ the reconciliation report, from a headless Chromium (Debian's, driven by Playwri
 """
 
 import argparse
+import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "browser_tests"))
+
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 OUT = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM_ARGS = [
-	"--no-sandbox",
-	"--disable-gpu",
-	"--disable-quic",
-	"--no-first-run",
-	"--disable-background-networking",
-	"--disable-component-update",
-	"--disable-sync",
-]
 
 
 def main():
@@ -31,9 +27,7 @@ def main():
 	args = parser.parse_args()
 	OUT.mkdir(exist_ok=True)
 	with sync_playwright() as playwright:
-		browser = playwright.chromium.launch(
-			executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-		)
+		browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 		page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
 		page.goto(f"{args.url}/login")
 		page.fill("#login_email", args.user)

@@ -13,13 +13,11 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, getdate, now_datetime, nowdate
 
+from dds_assistance.api._common import time_to_due
 from dds_assistance.core import subscriptions as core_subscriptions
 from dds_assistance.core import tickets as core_tickets
 from dds_assistance.core.conduct import by_precedence
 from dds_assistance.core.tickets import TicketRuleError
-from dds_assistance.dds_assistance.doctype.assistance_settings.assistance_settings import (
-	business_hours_between,
-)
 from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import throw_rule
 from dds_assistance.integrations.subscription import record_notice
 from dds_assistance.integrations.subscription import withdraw_notice as withdraw
@@ -69,35 +67,11 @@ def suspension_message(customer: str) -> str | None:
 # ---------------------------------------------------------------------------- reads (portal pages)
 def my_overview() -> dict:
 	customer = client()
-	tickets = frappe.get_all(
-		"Assistance Ticket",
-		filters={"customer": customer},
-		fields=[
-			"name",
-			"subject",
-			"status",
-			"coverage",
-			"is_paid",
-			"response_due",
-			"first_responded_on",
-			"sla_status",
-			"received_at",
-			"sales_invoice",
-		],
-		order_by="received_at desc",
-		limit_page_length=200,
-	)
-	now = now_datetime()
+	tickets = client_tickets(customer, 0, 200)
 	for ticket in tickets:
 		if ticket.response_due and not ticket.first_responded_on:
-			due = get_datetime(ticket.response_due)
-			left = business_hours_between(now, due) if due > now else None
-			minutes = int(left.total_seconds() // 60) if left else 0
-			ticket.remaining = (
-				_("{0} h {1} min of business time left").format(minutes // 60, minutes % 60)
-				if left
-				else _("Overdue")
-			)
+			overdue, _span, text = time_to_due(ticket.response_due)
+			ticket.remaining = _("Overdue") if overdue else _("{0} left").format(text)
 	return {
 		"customer": customer,
 		"customer_name": frappe.db.get_value("Customer", customer, "customer_name"),
@@ -107,28 +81,38 @@ def my_overview() -> dict:
 	}
 
 
+TICKET_LIST_FIELDS = [
+	"name",
+	"subject",
+	"status",
+	"coverage",
+	"is_paid",
+	"response_due",
+	"first_responded_on",
+	"sla_status",
+	"received_at",
+	"sales_invoice",
+]
+
+
+def client_tickets(customer: str, start: int, page_length: int) -> list:
+	"""The client's tickets, newest first (index ``customer, received_at``)."""
+	return frappe.get_all(
+		"Assistance Ticket",
+		filters={"customer": customer},
+		fields=TICKET_LIST_FIELDS,
+		order_by="received_at desc",
+		start=start,
+		page_length=page_length,
+	)
+
+
 @frappe.whitelist(methods=["GET"])
 def my_requests(start: int = 0, page_length: int = 50) -> list[dict]:
 	"""My requests, newest first (the portal list as data)."""
 	customer = client()
 	start, page_length = max(int(start), 0), min(max(int(page_length), 1), 200)
-	return frappe.get_all(
-		"Assistance Ticket",
-		filters={"customer": customer},
-		fields=[
-			"name",
-			"subject",
-			"status",
-			"coverage",
-			"is_paid",
-			"response_due",
-			"sla_status",
-			"received_at",
-		],
-		order_by="received_at desc",
-		start=start,
-		page_length=page_length,
-	)
+	return client_tickets(customer, start, page_length)
 
 
 def new_request_context() -> dict:

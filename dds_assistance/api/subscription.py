@@ -6,8 +6,6 @@ from frappe.utils import getdate, nowdate
 
 from dds_assistance.api._common import locked_doc, require_manager
 from dds_assistance.core import subscriptions as core
-from dds_assistance.core.tickets import TicketRuleError
-from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import throw_rule
 from dds_assistance.integrations.subscription import record_notice
 from dds_assistance.integrations.subscription import terminate_for_breach as terminate_for_breach_
 from dds_assistance.integrations.subscription import withdraw_notice as withdraw

@@ -4,13 +4,9 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
-from dds_assistance.api._common import locked_doc, require_manager
+from dds_assistance.api._common import locked_doc, require_manager, time_to_due
 from dds_assistance.core import sla as core_sla
 from dds_assistance.core import tickets as core
-from dds_assistance.dds_assistance.doctype.assistance_settings.assistance_settings import (
-	business_hours_between,
-	subtract_business_hours,
-)
 from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import (
 	record_first_response,
 	throw_rule,
@@ -29,34 +25,17 @@ def accept(ticket: str, reason: str | None = None) -> dict:
 	opens. Accepting twice changes nothing and never invoices twice."""
 	doc = _ticket_for_write(ticket)
 	if doc.status not in (core.NEW, core.AWAITING_PAYMENT):
-		try:
-			core.check_transition(
-				doc.status, core.accept_target(doc.coverage), coverage=doc.coverage, paid=False
-			)
-		except core.TicketRuleError as error:
-			throw_rule(error)
+		doc.check_move(doc.status, core.accept_target(doc.coverage), paid=False)
 	if doc.is_late and doc.late_decision != "Accepted":
 		if not (reason or "").strip():
 			frappe.throw(
 				_("This request is late (R-TKT-7): give the reason for accepting it."),
 				title=_("Reason Required"),
 			)
-		doc.late_decision = "Accepted"
-		doc.late_decision_reason = reason.strip()
-		doc.late_decided_by, doc.late_decided_on = frappe.session.user, now_datetime()
+		doc.record_late_decision("Accepted", reason)
 	if doc.status == core.NEW:
-		try:  # incomplete or undecided-late requests stop here, before any invoice
-			core.check_transition(
-				doc.status,
-				core.accept_target(doc.coverage),
-				coverage=doc.coverage,
-				paid=True,
-				late=bool(doc.is_late),
-				late_accepted=doc.late_decision == "Accepted",
-				missing=doc.missing(),
-			)
-		except core.TicketRuleError as error:
-			throw_rule(error)
+		# incomplete or undecided-late requests stop here, before any invoice
+		doc.check_move(doc.status, core.accept_target(doc.coverage), paid=True)
 		if doc.coverage == core.ON_DEMAND:
 			doc.sales_invoice = make_ticket_invoice(doc)
 		doc.status = core.accept_target(doc.coverage)
@@ -85,9 +64,7 @@ def refuse(ticket: str, reason: str) -> dict:
 			title=_("Not Allowed"),
 		)
 	if doc.is_late:
-		doc.late_decision = "Refused"
-		doc.late_decision_reason = reason.strip()
-		doc.late_decided_by, doc.late_decided_on = frappe.session.user, now_datetime()
+		doc.record_late_decision("Refused", reason)
 	doc.rejection_reason = reason.strip()
 	doc.status = core.REJECTED
 	doc.save()
@@ -131,13 +108,7 @@ def extend_response_due(ticket: str, new_due: str, reason: str, note: str) -> di
 			"extended_on": now_datetime(),
 		},
 	)
-	settings = frappe.get_cached_doc("Assistance Settings")
-	doc.response_due = new_due_at
-	doc.response_warn_at = max(
-		subtract_business_hours(new_due_at, min(settings.sla_warning_hours, settings.first_response_hours)),
-		now_datetime(),
-	)
-	doc.sla_status = core_sla.sla_state(now_datetime(), new_due_at, get_datetime(doc.response_warn_at), None)
+	doc.set_response_due(new_due_at, now_datetime())
 	doc.save()
 	return {"response_due": doc.response_due, "sla_status": doc.sla_status}
 
@@ -149,30 +120,23 @@ def response_countdown(ticket: str) -> dict | None:
 	doc.check_permission("read")
 	if not doc.response_due or doc.first_responded_on:
 		return None
-	now = now_datetime()
 	due = get_datetime(doc.response_due)
-	if now >= due:
-		late = business_hours_between(due, now)
+	overdue, span, text = time_to_due(due)
+	if overdue:
 		return {
 			"text": _("First response overdue by {0} business time (due {1}).").format(
-				_format_span(late), frappe.utils.format_datetime(due)
+				text, frappe.utils.format_datetime(due)
 			),
 			"color": "red",
-			"seconds": -int(late.total_seconds()),
+			"seconds": -int(span.total_seconds()),
 		}
-	left = business_hours_between(now, due)
 	return {
 		"text": _("First response due in {0} business time ({1}).").format(
-			_format_span(left), frappe.utils.format_datetime(due)
+			text, frappe.utils.format_datetime(due)
 		),
 		"color": "orange" if doc.sla_status == core_sla.AT_RISK else "blue",
-		"seconds": int(left.total_seconds()),
+		"seconds": int(span.total_seconds()),
 	}
-
-
-def _format_span(span) -> str:
-	minutes = int(span.total_seconds() // 60)
-	return _("{0} h {1} min").format(minutes // 60, minutes % 60)
 
 
 @frappe.whitelist()
@@ -205,18 +169,13 @@ def countdowns(tickets: list[str] | str) -> dict[str, str]:
 	names = frappe.parse_json(tickets) if isinstance(tickets, str) else tickets
 	if not isinstance(names, list):
 		frappe.throw(_("Invalid Value"))
-	now = now_datetime()
 	result = {}
 	for row in frappe.get_list(
 		"Assistance Ticket",
 		filters={"name": ("in", [str(n) for n in names[:500]]), "first_responded_on": ("is", "not set")},
 		fields=["name", "response_due"],
 	):
-		if not row.response_due:
-			continue
-		due = get_datetime(row.response_due)
-		if now >= due:
-			result[row.name] = _("overdue by {0}").format(_format_span(business_hours_between(due, now)))
-		else:
-			result[row.name] = _("{0} left").format(_format_span(business_hours_between(now, due)))
+		if row.response_due:
+			overdue, _span, text = time_to_due(row.response_due)
+			result[row.name] = _("overdue by {0}").format(text) if overdue else _("{0} left").format(text)
 	return result

@@ -8,9 +8,8 @@ from frappe import _
 from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
 
 from dds_assistance.core import conduct
-from dds_assistance.integrations.mail import client_emails
 from dds_assistance.integrations.subscription import process_subscription, terminate_for_breach
-from dds_assistance.lookups import active_suspension
+from dds_assistance.lookups import active_suspension, client_emails
 
 LIVE = ("Scheduled", "Active", "Notice Given", "Suspended")
 

@@ -3,15 +3,7 @@ Customer's primary e-mail), queued through Frappe with a reference to the record
 
 import frappe
 
-
-def client_emails(customer: str) -> list[str]:
-	emails = set(
-		frappe.get_all("Portal User", filters={"parent": customer, "parenttype": "Customer"}, pluck="user")
-	)
-	primary = frappe.db.get_value("Customer", customer, "email_id")
-	if primary:
-		emails.add(primary)
-	return sorted(e for e in emails if e and "@" in e)
+from dds_assistance.lookups import client_emails
 
 
 def mail_client(doc, subject: str, message: str, recipients: list[str] | None = None) -> list[str]:

@@ -392,14 +392,23 @@ class AssistanceTicket(Document):
 		if self.sla_extensions:
 			return
 		settings = frappe.get_cached_doc("Assistance Settings")
-		self.response_due = add_business_hours(self.received_at, settings.first_response_hours)
+		self.set_response_due(
+			add_business_hours(self.received_at, settings.first_response_hours),
+			get_datetime(self.received_at),
+		)
+
+	def set_response_due(self, due, not_before):
+		"""Due time, the warning time before it (never before ``not_before``) and the
+		state they give now (R-TKT-9, R-TKT-10)."""
+		settings = frappe.get_cached_doc("Assistance Settings")
 		warning = min(settings.sla_warning_hours, settings.first_response_hours)
+		self.response_due = get_datetime(due)
 		self.response_warn_at = max(
-			subtract_business_hours(self.response_due, warning), get_datetime(self.received_at)
+			subtract_business_hours(self.response_due, warning), get_datetime(not_before)
 		)
 		self.sla_status = core_sla.sla_state(
 			now_datetime(),
-			get_datetime(self.response_due),
+			self.response_due,
 			get_datetime(self.response_warn_at),
 			get_datetime(self.first_responded_on) if self.first_responded_on else None,
 		)
@@ -424,12 +433,15 @@ class AssistanceTicket(Document):
 		if before is None and self.status not in (core.NEW, core.INCOMPLETE):
 			previous = core.NEW
 		paid = self.live_paid()
-		if previous == self.status:
-			return
+		if previous != self.status:
+			self.check_move(previous, self.status, paid)
+
+	def check_move(self, current: str, target: str, paid: bool):
+		"""The core's decision on this ticket's move, refused as a translated error."""
 		try:
 			core.check_transition(
-				previous,
-				self.status,
+				current,
+				target,
 				coverage=self.coverage or core.ON_DEMAND,
 				paid=paid,
 				late=bool(self.is_late),
@@ -438,6 +450,11 @@ class AssistanceTicket(Document):
 			)
 		except core.TicketRuleError as error:
 			throw_rule(error)
+
+	def record_late_decision(self, decision: str, reason: str):
+		"""R-TKT-7: the agent's explicit decision on a late request (who, when, why)."""
+		self.late_decision, self.late_decision_reason = decision, reason.strip()
+		self.late_decided_by, self.late_decided_on = frappe.session.user, now_datetime()
 
 	def stamp_status_dates(self):
 		now = now_datetime()
