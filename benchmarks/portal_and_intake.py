@@ -32,9 +32,9 @@ PASSWORD = "Portail-Bench-2026"
 
 
 def seed(frappe, total: int, mine: int) -> None:
-	from dds_assistance import testing
+	from dds_assistance.samples import records
 
-	testing.ensure_customer(CLIENT, "C-PBENCH", USER)
+	records.ensure_customer(CLIENT, "C-PBENCH", USER)
 	user = frappe.get_doc("User", USER)
 	user.new_password = PASSWORD
 	user.save(ignore_permissions=True)
@@ -87,8 +87,8 @@ def cleanup(frappe) -> None:
 
 
 def explain(frappe) -> None:
-	from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import PENDING_SQL
-	from dds_assistance.integrations.subscription import CANDIDATES_SQL
+	from dds_assistance.jobs.sla import pending
+	from dds_assistance.jobs.subscriptions import candidates
 
 	today = datetime.now().date()
 	queries = {
@@ -97,21 +97,15 @@ def explain(frappe) -> None:
 			{"c": CLIENT},
 		),
 		"SLA sweep: breaches": (
-			PENDING_SQL.format(column="response_due"),
-			{"states": ("On Track", "At Risk"), "now": datetime.now(), "final": ("Closed",)},
+			pending("response_due", ("On Track", "At Risk"), datetime.now()).get_sql(),
+			{},
 		),
-		"SLA sweep: warnings": (
-			PENDING_SQL.format(column="response_warn_at"),
-			{"states": ("On Track",), "now": datetime.now(), "final": ("Closed",)},
-		),
+		"SLA sweep: warnings": (pending("response_warn_at", ("On Track",), datetime.now()).get_sql(), {}),
 		"sessions: expiry": (
 			"select name from `tabRemote Session` where status = 'In Progress' and authorised_end <= %(now)s",
 			{"now": datetime.now()},
 		),
-		"subscriptions: daily": (
-			CANDIDATES_SQL,
-			{"today": today, "remind_until": today, "live": ("Active",)},
-		),
+		"subscriptions: daily": (candidates(today, today).get_sql(), {}),
 		"reconciliation: tickets": (
 			"select name from `tabAssistance Ticket` where received_at >= %(a)s and received_at < %(b)s",
 			{"a": today - timedelta(days=30), "b": today},
@@ -141,9 +135,9 @@ def main():
 	args = parser.parse_args()
 
 	frappe = connect(args.site, args.sites_path)
-	from dds_assistance import testing
+	from dds_assistance.samples import records
 
-	testing.ensure_assistance_setup()
+	records.ensure_assistance_setup()
 	try:
 		cleanup(frappe)
 		began = time.perf_counter()
@@ -178,7 +172,7 @@ def main():
 		agent.post(
 			f"{args.url}/api/method/login", data={"usr": "Administrator", "pwd": args.admin_password}
 		).raise_for_status()
-		customer = testing.ensure_customer("DDS Intake Benchmark Client", "C-IBENCH")
+		customer = records.ensure_customer("DDS Intake Benchmark Client", "C-IBENCH")
 		frappe.db.commit()
 		began = time.perf_counter()
 		for i in range(args.intake):

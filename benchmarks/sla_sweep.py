@@ -82,10 +82,7 @@ def main():
 	args = parser.parse_args()
 
 	frappe = connect(args.site, args.sites_path)
-	from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import (
-		PENDING_SQL,
-		sweep_response_sla,
-	)
+	from dds_assistance.jobs.sla import PLAN, pending, sweep_response_sla
 
 	try:
 		cleanup(frappe)
@@ -117,16 +114,8 @@ def main():
 		print(f"expected rows written on run 1: {expected:,}; on run 2: 0")
 
 		print("\nEXPLAIN of the sweep's queries:")
-		final = ("Closed", "Rejected", "Cancelled")
-		for column, states in (
-			("response_due", ("On Track", "At Risk")),
-			("response_warn_at", ("On Track",)),
-		):
-			plan = frappe.db.sql(
-				"explain " + PENDING_SQL.format(column=column),
-				{"states": states, "now": now, "final": final},
-				as_dict=True,
-			)
+		for _state, column, states in PLAN:
+			plan = frappe.db.sql("explain " + pending(column, states, now).get_sql(), as_dict=True)
 			for row in plan:
 				print(
 					f"  {column:<17} type={row.get('type')} key={row.get('key')} rows={row.get('rows')} "

@@ -164,13 +164,13 @@ def main():
 	frappe = connect(args.site, args.sites_path)
 	from frappe.utils import getdate, nowdate
 
-	from dds_assistance.integrations.subscription import process_all
+	from dds_assistance.jobs.subscriptions import process_all
 
 	if not frappe.db.exists("Customer", CUSTOMER):
-		from dds_assistance import testing
+		from dds_assistance.samples import records
 
-		testing.ensure_assistance_setup()
-		testing.ensure_customer(CUSTOMER, "C-BENCH")
+		records.ensure_assistance_setup()
+		records.ensure_customer(CUSTOMER, "C-BENCH")
 	try:
 		cleanup(frappe)
 		today = getdate(nowdate())

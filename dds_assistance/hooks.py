@@ -20,11 +20,6 @@ after_install = "dds_assistance.setup.install.after_install"
 before_uninstall = "dds_assistance.setup.install.before_uninstall"
 after_migrate = "dds_assistance.setup.install.after_migrate"
 
-# R-TKT-1: who is covered by Premium (fn(customer, at) -> Iterable[SubscriptionFacts])
-assistance_subscription_facts = [
-	"dds_assistance.dds_assistance.doctype.premium_subscription.premium_subscription.subscription_facts",
-]
-
 # Document events
 # ---------------
 doc_events = {
@@ -45,14 +40,6 @@ doc_events = {
 	"Journal Entry": {
 		"on_submit": "dds_assistance.integrations.sales_invoice.on_journal_entry_change",
 		"on_cancel": "dds_assistance.integrations.sales_invoice.on_journal_entry_change",
-	},
-	# R-SUB-2: a subscription is brought up to date when saved (first term invoiced)
-	"Premium Subscription": {
-		"on_update": "dds_assistance.integrations.subscription.on_subscription_update",
-	},
-	# R-SAN-2: a sanction shows on the client and stops its plans at once
-	"Assistance Sanction": {
-		"on_update": "dds_assistance.integrations.conduct.on_sanction_update",
 	},
 	# R-TKT-6, R-TKT-9: e-mail intake and first response
 	"Communication": {
@@ -83,24 +70,23 @@ has_permission = {
 	"Terms Notice": "dds_assistance.permissions.terms_notice_has_permission",
 }
 
-# R-SAN-2: is a client suspended? (fn(customer) -> bool)
-assistance_is_suspended = ["dds_assistance.lookups.is_suspended"]
-
 # Scheduled tasks
 # ---------------
+# Each job (``dds_assistance/jobs/``) selects its work from the current state and
+# commits per document: running it twice, or twice at once, changes nothing more.
 scheduler_events = {
 	"cron": {
 		"*/5 * * * *": [
-			"dds_assistance.tasks.response_sla_sweep",
-			"dds_assistance.tasks.expire_remote_sessions",
+			"dds_assistance.jobs.sla.sweep_response_sla",  # R-TKT-9
+			"dds_assistance.jobs.sessions.expire_overdue_sessions",  # R-RS-3
 		],
 	},
 	"daily": [
-		"dds_assistance.tasks.extend_holiday_list",
-		"dds_assistance.tasks.process_subscriptions",
-		"dds_assistance.tasks.check_complaints",
-		"dds_assistance.tasks.flag_abusive_clients",
-		"dds_assistance.tasks.purge_closed_ticket_files",
+		"dds_assistance.jobs.holidays.extend_holiday_list",  # R-TIME-2
+		"dds_assistance.jobs.subscriptions.process_all",  # R-SUB-5
+		"dds_assistance.jobs.complaints.sweep_complaints",  # R-CPL-2
+		"dds_assistance.jobs.abuse.flag_abusive_clients",  # R-SAN-3
+		"dds_assistance.jobs.retention.purge_closed_ticket_files",  # R-DATA-1
 	],
 }
 

@@ -8,37 +8,8 @@ which in v15 can only deny). A user linked to no Customer sees nothing.
 
 import frappe
 
-STAFF_ROLES = frozenset(
-	{
-		"Administrator",
-		"System Manager",
-		"Assistance Agent",
-		"Assistance Technician",
-		"Assistance Manager",
-		"Accounts User",
-		"Accounts Manager",
-	}
-)
-
-
-def is_staff(user: str | None = None) -> bool:
-	user = user or frappe.session.user
-	if user == "Administrator":
-		return True
-	return bool(STAFF_ROLES.intersection(frappe.get_roles(user)))
-
-
-def customers_of(user: str | None = None) -> list[str]:
-	"""The Customers a portal user belongs to (ERPNext's Portal Users table)."""
-	user = user or frappe.session.user
-	if not user or user == "Guest":
-		return []
-	return frappe.get_all(
-		"Portal User",
-		filters={"user": user, "parenttype": "Customer"},
-		pluck="parent",
-		ignore_permissions=True,
-	)
+from dds_assistance.clients import customers_of
+from dds_assistance.staff import is_staff
 
 
 def _customer_condition(doctype: str, user: str | None) -> str:

@@ -1,20 +1,32 @@
-"""Test records for the bench tier, made by the app itself.
+"""What the bench tests share: the site prepared as the tests expect it, a base
+test case, the portal fixture of the browser tests and a run of every job.
 
 The app's tests do not rely on ERPNext's test records or on a site prepared by
-ERPNext's ``before_tests``: this module makes what they need — ERPNext's basic
-masters (only if the site has never run the setup wizard), a company with its
-chart of accounts and fiscal year, a 20 % VAT-included tax template, the ticket
-Item, clients with portal users — and points Assistance Settings at them.
-Every function is idempotent.
+ERPNext's ``before_tests``: the records they need come from ``samples``.
 """
 
 import frappe
-from frappe.utils import getdate, nowdate
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, now_datetime, nowdate
 
-COMPANY = "DDS Test SAS"
-ABBR = "DDST"
-ITEM = "DDS-TICKET-TEST"
-TAX_TEMPLATE = f"TVA 20% incluse - {ABBR}"
+from dds_assistance.samples import records
+from dds_assistance.samples.records import (  # noqa: F401 (the names the tests use)
+	ITEM,
+	PLAN_ITEM,
+	ensure_customer,
+	ensure_plan_item,
+	ensure_portal_user,
+	ensure_staff_user,
+)
+
+AGENT = "agent.dds@example.com"
+MANAGER = "manager.dds@example.com"
+TECHNICIAN = "tech.dds@example.com"
+STAFF = {
+	AGENT: ["Assistance Agent"],
+	MANAGER: ["Assistance Manager"],
+	TECHNICIAN: ["Assistance Technician"],
+}
 
 
 def ensure_system_time_zone(zone: str = "Europe/Paris"):
@@ -23,141 +35,6 @@ def ensure_system_time_zone(zone: str = "Europe/Paris"):
 		frappe.db.set_single_value("System Settings", "time_zone", zone)
 		frappe.db.commit()
 		frappe.clear_cache()
-
-
-def ensure_system_defaults():
-	"""A site that never ran the setup wizard lacks what invoices need (number and
-	date formats, country, currency): fill only what is empty."""
-	defaults = {
-		"language": "fr",
-		"number_format": "#.###,##",
-		"date_format": "dd-mm-yyyy",
-		"country": "France",
-		"currency": "EUR",
-	}
-	for fieldname, value in defaults.items():
-		if not frappe.db.get_single_value("System Settings", fieldname):
-			frappe.db.set_single_value("System Settings", fieldname, value)
-	if not frappe.db.get_default("currency"):
-		frappe.db.set_default("currency", "EUR")
-	frappe.local.lang = frappe.local.lang or "fr"
-	frappe.clear_cache()
-
-
-def ensure_masters():
-	if frappe.db.exists("Item Group", "All Item Groups") and frappe.db.exists("Warehouse Type", "Transit"):
-		return
-	from erpnext.setup.setup_wizard.operations.install_fixtures import install
-
-	install(country="France")
-
-
-def ensure_company() -> str:
-	ensure_masters()
-	if not frappe.db.exists("Company", COMPANY):
-		frappe.get_doc(
-			{
-				"doctype": "Company",
-				"company_name": COMPANY,
-				"abbr": ABBR,
-				"default_currency": "EUR",
-				"country": "France",
-				"chart_of_accounts": "Standard",
-			}
-		).insert(ignore_permissions=True)
-	for year in range(2024, getdate(nowdate()).year + 5):
-		ensure_fiscal_year(year)
-	if not frappe.db.exists("Price List", "DDS Tarifs EUR"):
-		frappe.get_doc(
-			{"doctype": "Price List", "price_list_name": "DDS Tarifs EUR", "currency": "EUR", "selling": 1}
-		).insert(ignore_permissions=True)
-	return COMPANY
-
-
-def ensure_fiscal_year(year: int):
-	for y in (year,):
-		name = str(y)
-		if frappe.db.exists("Fiscal Year", name):
-			fy = frappe.get_doc("Fiscal Year", name)
-			if not any(row.company == COMPANY for row in fy.companies) and fy.companies:
-				fy.append("companies", {"company": COMPANY})
-				fy.save(ignore_permissions=True)
-			continue
-		if frappe.db.get_value(
-			"Fiscal Year", {"year_start_date": ("<=", f"{y}-06-30"), "year_end_date": (">=", f"{y}-06-30")}
-		):
-			continue
-		frappe.get_doc(
-			{
-				"doctype": "Fiscal Year",
-				"year": name,
-				"year_start_date": f"{y}-01-01",
-				"year_end_date": f"{y}-12-31",
-			}
-		).insert(ignore_permissions=True)
-
-
-def ensure_tax_template() -> str:
-	account = f"TVA collectée - {ABBR}"
-	if not frappe.db.exists("Account", account):
-		parent = frappe.db.get_value(
-			"Account", {"company": COMPANY, "account_name": "Duties and Taxes", "is_group": 1}
-		)
-		frappe.get_doc(
-			{
-				"doctype": "Account",
-				"account_name": "TVA collectée",
-				"company": COMPANY,
-				"parent_account": parent,
-				"account_type": "Tax",
-				"tax_rate": 20,
-			}
-		).insert(ignore_permissions=True)
-	if not frappe.db.exists("Sales Taxes and Charges Template", TAX_TEMPLATE):
-		frappe.get_doc(
-			{
-				"doctype": "Sales Taxes and Charges Template",
-				"title": "TVA 20% incluse",
-				"company": COMPANY,
-				"taxes": [
-					{
-						"charge_type": "On Net Total",
-						"account_head": account,
-						"description": "TVA 20 %",
-						"rate": 20,
-						"included_in_print_rate": 1,
-					}
-				],
-			}
-		).insert(ignore_permissions=True)
-	return TAX_TEMPLATE
-
-
-def ensure_service_item(code: str, name: str) -> str:
-	if not frappe.db.exists("Item", code):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": code,
-				"item_name": name,
-				"item_group": "Services",
-				"stock_uom": "Nos",
-				"is_stock_item": 0,
-				"include_item_in_manufacturing": 0,
-			}
-		).insert(ignore_permissions=True)
-	return code
-
-
-PLAN_ITEM = "DDS-PREMIUM-TEST"
-
-
-def ensure_item() -> str:
-	return ensure_service_item(ITEM, "Ticket d'assistance exocad (test)")
-
-
-def ensure_plan_item() -> str:
-	return ensure_service_item(PLAN_ITEM, "Assistance Premium exocad - forfait annuel (test)")
 
 
 def ensure_outgoing_email_account() -> str:
@@ -180,110 +57,88 @@ def ensure_outgoing_email_account() -> str:
 
 
 def ensure_assistance_setup() -> dict:
-	"""Company, tax template, item — and Assistance Settings pointing at them."""
-	if frappe.flags.in_test:  # the tests run in Paris time and only queue their mails
-		ensure_system_time_zone()
-		ensure_outgoing_email_account()
-	ensure_system_defaults()
-	company = ensure_company()
-	template = ensure_tax_template()
-	item = ensure_item()
-	ensure_plan_item()
-	settings = frappe.get_single("Assistance Settings")
-	if (settings.company, settings.ticket_item, settings.sales_taxes_template) != (company, item, template):
-		settings.company, settings.ticket_item, settings.sales_taxes_template = company, item, template
-		settings.ticket_price = settings.ticket_price or 100
-		settings.save(ignore_permissions=True)
-	frappe.db.commit()
-	return {"company": company, "item": item, "tax_template": template}
+	"""The site as the tests expect it: Paris time, mails only queued, the sample
+	company, tax template and items in Assistance Settings."""
+	ensure_system_time_zone()
+	ensure_outgoing_email_account()
+	return records.ensure_assistance_setup()
 
 
-def ensure_customer(name: str, client_number: str, portal_user: str | None = None) -> str:
-	"""A client (Customer) with a client number, a contact, and optionally a portal user."""
-	if not frappe.db.exists("Customer", name):
-		frappe.get_doc(
-			{
-				"doctype": "Customer",
-				"customer_name": name,
-				"customer_type": "Company",
-				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0})
-				or "All Customer Groups",
-				"territory": frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories",
-				"dds_client_number": client_number,
-			}
-		).insert(ignore_permissions=True)
-	if portal_user:
-		ensure_portal_user(portal_user, name)
-	return name
+DESCRIPTION = "exocad ne démarre plus après la mise à jour du pilote graphique, écran noir."
 
 
-def _insert_user(values: dict):
-	"""Test users come by the dozen: Frappe's 60-a-minute sign-up throttle is for
-	the public, not for test records."""
-	in_import = frappe.flags.in_import
-	frappe.flags.in_import = True  # (which also skips field defaults: they are given here)
+def make_ticket(customer: str, **values):
+	"""A complete phone request of the client, received now."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Assistance Ticket",
+			"subject": "Écran noir",
+			"customer": customer,
+			"channel": "Phone",
+			"serial_no": "SN-K",
+			"equipment_reference": "exocad",
+			"description": DESCRIPTION,
+		}
+	)
+	doc.update(values)
+	return doc.insert()
+
+
+def suspend(customer: str, **values):
+	"""A manager suspends the client since yesterday (R-SAN-2)."""
+	frappe.set_user(MANAGER)
 	try:
-		frappe.get_doc({"enabled": 1, "language": "fr", **values}).insert(ignore_permissions=True)
+		doc = frappe.get_doc(
+			{
+				"doctype": "Assistance Sanction",
+				"customer": customer,
+				"breach": "Disrespectful behaviour",
+				"sanction": "Suspension",
+				"serious": 1,
+				"facts": "Propos injurieux envers un technicien au téléphone le 20/11.",
+				"effective_from": add_days(now_datetime(), -1),
+			}
+		)
+		doc.update(values)
+		return doc.insert()
 	finally:
-		frappe.flags.in_import = in_import
+		frappe.set_user("Administrator")
 
 
-def _enable(email: str):
-	if not frappe.db.get_value("User", email, "enabled"):
-		frappe.db.set_value("User", email, "enabled", 1)
+class AssistanceTestCase(FrappeTestCase):
+	"""The site prepared and the tests' staff made once per class; every test
+	starts and ends as Administrator."""
 
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		ensure_assistance_setup()
+		for email, roles in STAFF.items():
+			ensure_staff_user(email, roles)
+		frappe.db.commit()
 
-def ensure_portal_user(email: str, customer: str) -> str:
-	if not frappe.db.exists("User", email):
-		_insert_user(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": email.split("@")[0],
-				"user_type": "Website User",
-				"send_welcome_email": 0,
-				"roles": [{"role": "Assistance Client"}, {"role": "Customer"}],
-			}
-		)
-	_enable(email)
-	ensure_roles(email, ["Assistance Client", "Customer"])
-	customer_doc = frappe.get_doc("Customer", customer)
-	if not any(row.user == email for row in customer_doc.get("portal_users", [])):
-		customer_doc.append("portal_users", {"user": email})
-		customer_doc.save(ignore_permissions=True)
-	if not frappe.db.get_value("Contact Email", {"email_id": email, "parenttype": "Contact"}):
-		frappe.get_doc(
-			{
-				"doctype": "Contact",
-				"first_name": email.split("@")[0],
-				"email_ids": [{"email_id": email, "is_primary": 1}],
-				"links": [{"link_doctype": "Customer", "link_name": customer}],
-			}
-		).insert(ignore_permissions=True)
-	return email
+	# a class that names a prefix gets a client of its own for each test (jobs
+	# commit, so tests do not share clients whose state they change)
+	client_prefix: str | None = None
 
+	def setUp(self):
+		frappe.set_user("Administrator")
+		if self.client_prefix:
+			self.customer, self.user = self.new_client(self.client_prefix)
 
-def ensure_staff_user(email: str, roles: list[str]) -> str:
-	if not frappe.db.exists("User", email):
-		_insert_user(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": email.split("@")[0],
-				"send_welcome_email": 0,
-				"roles": [{"role": role} for role in roles],
-			}
-		)
-	_enable(email)
-	ensure_roles(email, roles)
-	return email
+	def tearDown(self):
+		frappe.set_user("Administrator")
 
+	def ticket(self, **values):
+		"""A complete request of this test's client (or of ``customer=``)."""
+		return make_ticket(**{"customer": self.customer, **values})
 
-def ensure_roles(email: str, roles: list[str]):
-	user = frappe.get_doc("User", email)
-	missing = [role for role in roles if role not in {row.role for row in user.roles}]
-	if missing:
-		user.add_roles(*missing)
+	def new_client(self, prefix: str = "Labo") -> tuple[str, str]:
+		"""A client of its own for one test (jobs commit, so tests do not share
+		clients whose state they change): (Customer, portal user)."""
+		tag = frappe.generate_hash(length=8)
+		user = f"client.{tag}@example.com"
+		return ensure_customer(f"{prefix} {tag}", f"C-{tag.upper()}", user), user
 
 
 PORTAL_PASSWORD = "Portail-Test-2026"
@@ -297,7 +152,7 @@ def portal_fixture() -> dict:
 	Idempotent: a second call returns the same records (the session is replaced by a
 	fresh one awaiting consent once it has been consented to)."""
 	ensure_assistance_setup()
-	tech = ensure_staff_user("tech.dds@example.com", ["Assistance Technician"])
+	tech = ensure_staff_user(TECHNICIAN, STAFF[TECHNICIAN])
 	for name, number, email in (PORTAL_A, PORTAL_B):
 		ensure_customer(name, number, email)
 		user = frappe.get_doc("User", email)
@@ -367,22 +222,19 @@ def portal_fixture() -> dict:
 
 
 def run_all_jobs() -> dict:
-	"""Every scheduled job once, as a worker would (used to run them side by side
-	in separate processes). Notifications are sent inline rather than queued."""
-	from dds_assistance import tasks
-
+	"""Every scheduled job of the hooks once, as a worker would (used to run them
+	side by side in separate processes). Notifications are sent inline."""
 	frappe.flags.in_test = True
 	done = {}
-	for job in (
-		tasks.response_sla_sweep,
-		tasks.expire_remote_sessions,
-		tasks.process_subscriptions,
-		tasks.check_complaints,
-		tasks.flag_abusive_clients,
-		tasks.purge_closed_ticket_files,
-		tasks.extend_holiday_list,
-	):
-		job()
+	for method in scheduled_jobs():
+		frappe.get_attr(method)()
 		frappe.db.commit()
-		done[job.__name__] = True
+		done[method] = True
 	return done
+
+
+def scheduled_jobs() -> list[str]:
+	"""The app's scheduled jobs, as ``hooks.scheduler_events`` names them."""
+	events = frappe.get_hooks("scheduler_events", app_name="dds_assistance")
+	methods = [m for jobs in events.get("cron", {}).values() for m in jobs]
+	return methods + [m for kind, jobs in events.items() if kind != "cron" for m in jobs]

@@ -37,7 +37,7 @@ def test_r_rs_1_portal_consent_by_the_client_with_the_checklist():
 @pytest.mark.parametrize("missing", rs.CHECKLIST)
 def test_r_rs_2_each_checklist_item_is_required(missing):
 	checklist = dict(ALL_CHECKED, **{missing: False})
-	with pytest.raises(t.TicketRuleError) as caught:
+	with pytest.raises(t.RuleError) as caught:
 		rs.check_consent(rs.REQUESTED, "Portal", checklist, None, by_client=True)
 	assert caught.value.code == "checklist" and rs.CHECKLIST_LABELS[missing] in str(caught.value)
 
@@ -45,19 +45,19 @@ def test_r_rs_2_each_checklist_item_is_required(missing):
 def test_r_rs_1_phone_or_mail_consent_is_recorded_by_staff_with_a_note():
 	rs.check_consent(rs.REQUESTED, "Phone", ALL_CHECKED, "Call with Dr Martin 10:02", by_client=False)
 	for note in (None, "  "):
-		with pytest.raises(t.TicketRuleError):
+		with pytest.raises(t.RuleError):
 			rs.check_consent(rs.REQUESTED, "E-mail", ALL_CHECKED, note, by_client=False)
-	with pytest.raises(t.TicketRuleError):
+	with pytest.raises(t.RuleError):
 		rs.check_consent(rs.REQUESTED, "Portal", ALL_CHECKED, None, by_client=False)
-	with pytest.raises(t.TicketRuleError):
+	with pytest.raises(t.RuleError):
 		rs.check_consent(rs.REQUESTED, "Phone", ALL_CHECKED, "note", by_client=True)
-	with pytest.raises(t.TicketRuleError):
+	with pytest.raises(t.RuleError):
 		rs.check_consent(rs.REQUESTED, "Telepathy", ALL_CHECKED, "note", by_client=False)
 
 
 @pytest.mark.parametrize("status", [s for s in rs.STATUSES if s != rs.REQUESTED])
 def test_r_rs_1_consent_is_per_session_never_given_twice(status):
-	with pytest.raises(t.TicketRuleError):
+	with pytest.raises(t.RuleError):
 		rs.check_consent(status, "Portal", ALL_CHECKED, None, by_client=True)
 
 
@@ -112,7 +112,7 @@ def test_r_rs_3_time_box():
 
 @pytest.mark.parametrize("minutes", [0, -5, 241, "abc", None, 1.5e9])
 def test_r_rs_3_duration_bounds(minutes):
-	with pytest.raises(t.TicketRuleError):
+	with pytest.raises(t.RuleError):
 		rs.check_duration(minutes, 240)
 
 
@@ -126,9 +126,9 @@ def test_r_rs_5_scope_extension_needs_the_client_instruction():
 		rs.IN_PROGRESS, "Also the CAM folder", "Dr Martin", "Please check the CAM export too"
 	)
 	for by, what in ((None, "x"), ("Dr Martin", ""), ("", "")):
-		with pytest.raises(t.TicketRuleError):
+		with pytest.raises(t.RuleError):
 			rs.check_scope_extension(rs.IN_PROGRESS, "More", by, what)
-	with pytest.raises(t.TicketRuleError):
+	with pytest.raises(t.RuleError):
 		rs.check_scope_extension(rs.ENDED, "More", "Dr", "go")
-	with pytest.raises(t.TicketRuleError):
+	with pytest.raises(t.RuleError):
 		rs.check_scope_extension(rs.IN_PROGRESS, " ", "Dr", "go")

@@ -70,13 +70,13 @@ def test_r_sub_3_notice_on_the_last_day_and_after_renewal():
 def test_r_sub_3_notice_checks():
 	today = D(2026, 6, 1)
 	assert s.check_notice(START, D(2026, 5, 1), "Letter", "Client decision", today) == D(2026, 12, 31)
-	with pytest.raises(t.TicketRuleError):
+	with pytest.raises(t.RuleError):
 		s.check_notice(START, None, "Letter", "Client decision", today)
-	with pytest.raises(t.TicketRuleError):
+	with pytest.raises(t.RuleError):
 		s.check_notice(START, D(2026, 7, 1), "Letter", "Client decision", today)
-	with pytest.raises(t.TicketRuleError):
+	with pytest.raises(t.RuleError):
 		s.check_notice(START, D(2026, 5, 1), "Pigeon", "Client decision", today)
-	with pytest.raises(t.TicketRuleError):
+	with pytest.raises(t.RuleError):
 		s.check_notice(START, D(2026, 5, 1), "Letter", "Bored", today)
 
 
@@ -88,9 +88,9 @@ def test_r_sub_4_refusal_of_new_terms_is_a_notice_reason():
 
 def test_r_sub_3_withdrawal_before_it_takes_effect():
 	s.check_withdrawal(D(2026, 12, 31), D(2026, 12, 31))
-	with pytest.raises(t.TicketRuleError):
+	with pytest.raises(t.RuleError):
 		s.check_withdrawal(D(2026, 12, 31), D(2027, 1, 1))
-	with pytest.raises(t.TicketRuleError):
+	with pytest.raises(t.RuleError):
 		s.check_withdrawal(None, D(2026, 1, 1))
 
 

@@ -98,7 +98,7 @@ def test_r_tkt_7_weekend_and_holidays_do_not_count(cal):
 
 
 def test_r_tkt_7_incident_after_receipt_is_refused(cal):
-	with pytest.raises(t.TicketRuleError) as caught:
+	with pytest.raises(t.RuleError) as caught:
 		t.is_late_request(cal, datetime(2026, 11, 24), datetime(2026, 11, 23), 24)
 	assert caught.value.code == "incident_after_receipt"
 
@@ -107,7 +107,7 @@ def test_r_tkt_7_incident_after_receipt_is_refused(cal):
 @pytest.mark.parametrize("target", sorted(t.WORKING_STATUSES - {t.CLOSED}))
 def test_r_tkt_4_unpaid_on_demand_cannot_reach_working_status(target):
 	source = {t.OPEN: t.AWAITING_PAYMENT}.get(target, t.OPEN)
-	with pytest.raises(t.TicketRuleError) as caught:
+	with pytest.raises(t.RuleError) as caught:
 		t.check_transition(source, target, coverage=t.ON_DEMAND, paid=False)
 	assert caught.value.code == "payment_required"
 	assert "Payment is due before any assistance" in str(caught.value)
@@ -120,7 +120,7 @@ def test_r_tkt_4_payment_gate_over_every_transition():
 		for target in targets:
 			if target not in t.WORKING_STATUSES:
 				continue
-			with pytest.raises(t.TicketRuleError):
+			with pytest.raises(t.RuleError):
 				t.check_transition(current, target, coverage=t.ON_DEMAND, paid=False)
 			t.check_transition(current, target, coverage=t.ON_DEMAND, paid=True)
 			t.check_transition(current, target, coverage=t.PREMIUM, paid=False)
@@ -130,7 +130,7 @@ def test_r_tkt_5_closed_ticket_is_never_reopened():
 	for target in t.STATUSES:
 		if target == t.CLOSED:
 			continue
-		with pytest.raises(t.TicketRuleError) as caught:
+		with pytest.raises(t.RuleError) as caught:
 			t.check_transition(t.CLOSED, target, coverage=t.PREMIUM, paid=True)
 		assert caught.value.code == "closed"
 
@@ -145,13 +145,13 @@ def test_every_pair_of_statuses_is_decided_by_the_table():
 		try:
 			t.check_transition(current, target, coverage=t.PREMIUM, paid=True)
 			allowed = True
-		except t.TicketRuleError:
+		except t.RuleError:
 			allowed = False
 		assert allowed == (current == target or target in t.TRANSITIONS[current])
 
 
 def test_r_tkt_7_late_request_needs_explicit_decision():
-	with pytest.raises(t.TicketRuleError) as caught:
+	with pytest.raises(t.RuleError) as caught:
 		t.check_transition(t.NEW, t.AWAITING_PAYMENT, coverage=t.ON_DEMAND, paid=False, late=True)
 	assert caught.value.code == "late"
 	t.check_transition(t.NEW, t.REJECTED, coverage=t.ON_DEMAND, paid=False, late=True)
@@ -161,14 +161,14 @@ def test_r_tkt_7_late_request_needs_explicit_decision():
 
 
 def test_r_tkt_8_incomplete_request_cannot_go_further():
-	with pytest.raises(t.TicketRuleError) as caught:
+	with pytest.raises(t.RuleError) as caught:
 		t.check_transition(t.NEW, t.OPEN, coverage=t.PREMIUM, paid=False, missing=["serial_no"])
 	assert caught.value.code == "incomplete" and "serial_no" in str(caught.value)
 	t.check_transition(t.INCOMPLETE, t.REJECTED, coverage=t.PREMIUM, paid=False, missing=["serial_no"])
 
 
 def test_unknown_status():
-	with pytest.raises(t.TicketRuleError):
+	with pytest.raises(t.RuleError):
 		t.check_transition(t.NEW, "Frozen", coverage=t.PREMIUM, paid=True)
 
 
@@ -195,6 +195,54 @@ def test_accept_target():
 	assert t.accept_target(t.PREMIUM) == t.OPEN
 
 
+# --------------------------------------------------------------------------- accepting and refusing
+def plan(status, coverage=t.ON_DEMAND, late=False, late_accepted=False, reason=None, missing=()):
+	return t.plan_accept(
+		status, coverage, late=late, late_accepted=late_accepted, reason=reason, missing=missing
+	)
+
+
+def test_r_acc_1_accepting_a_new_on_demand_request_invoices_it_and_waits_for_payment():
+	assert plan(t.NEW) == t.AcceptPlan(False, True, t.AWAITING_PAYMENT)
+
+
+def test_r_tkt_1_accepting_a_covered_request_opens_it_without_invoice():
+	assert plan(t.NEW, t.PREMIUM) == t.AcceptPlan(False, False, t.OPEN)
+
+
+def test_r_tkt_7_a_late_request_is_accepted_only_with_a_reason_which_is_recorded():
+	with pytest.raises(t.RuleError, match="late"):
+		plan(t.NEW, late=True, reason="  ")
+	assert plan(t.NEW, late=True, reason="Client hospitalisé") == t.AcceptPlan(True, True, t.AWAITING_PAYMENT)
+	assert plan(t.NEW, late=True, late_accepted=True) == t.AcceptPlan(False, True, t.AWAITING_PAYMENT)
+
+
+def test_r_tkt_8_an_incomplete_request_goes_nowhere_before_any_invoice():
+	with pytest.raises(t.RuleError, match="incomplete"):
+		plan(t.NEW, missing=["serial_no"])
+	with pytest.raises(t.RuleError):
+		plan(t.INCOMPLETE)
+
+
+def test_r_acc_1_accepting_again_only_reissues_the_invoice_of_a_ticket_awaiting_payment():
+	assert plan(t.AWAITING_PAYMENT) == t.AcceptPlan(False, True, None)
+	assert plan(t.OPEN) == t.AcceptPlan(False, False, None)
+	assert plan(t.OPEN, t.PREMIUM) == t.AcceptPlan(False, False, None)
+
+
+def test_r_tkt_5_a_closed_request_cannot_be_accepted():
+	with pytest.raises(t.RuleError, match="closed"):
+		plan(t.CLOSED)
+
+
+def test_r_tkt_7_refusal_needs_a_reason_and_no_live_invoice():
+	t.check_refusal("Hors délai", None)
+	with pytest.raises(t.RuleError, match="reason"):
+		t.check_refusal(" ", None)
+	with pytest.raises(t.RuleError, match="ACC-2026-00001"):
+		t.check_refusal("Hors délai", "ACC-2026-00001")
+
+
 # --------------------------------------------------------------------------- R-TKT-3 price
 def test_r_tkt_3_100_euros_incl_vat_splits_83_33_and_16_67():
 	split = t.split_inclusive_price(100)
@@ -209,7 +257,7 @@ def test_r_tkt_3_split_adds_up(gross):
 
 def test_r_tkt_3_bad_price():
 	for gross in (0, -5):
-		with pytest.raises(t.TicketRuleError):
+		with pytest.raises(t.RuleError):
 			t.split_inclusive_price(gross)
 
 
@@ -244,12 +292,14 @@ def test_r_tkt_9_states(now, responded, expected):
 def test_r_tkt_10_extension_rules():
 	due = datetime(2026, 11, 30, 12, 30)
 	sla.check_extension(due, due + timedelta(hours=3), "High demand", "Salon ADF: peak of requests")
-	with pytest.raises(t.TicketRuleError, match="reasons"):
+	with pytest.raises(t.RuleError, match="reasons"):
 		sla.check_extension(due, due + timedelta(hours=3), "Lunch", "note")
-	with pytest.raises(t.TicketRuleError, match="note"):
+	with pytest.raises(t.RuleError, match="note"):
 		sla.check_extension(due, due + timedelta(hours=3), "Force majeure", "  ")
-	with pytest.raises(t.TicketRuleError, match="later"):
+	with pytest.raises(t.RuleError, match="later"):
 		sla.check_extension(due, due, "Force majeure", "storm")
+	with pytest.raises(t.RuleError, match="already given"):
+		sla.check_extension(due, due + timedelta(hours=3), "High demand", "Salon ADF", responded=True)
 
 
 # --------------------------------------------------------------------------- R-TKT-4 payment state
@@ -268,3 +318,11 @@ def test_r_tkt_10_extension_rules():
 )
 def test_r_tkt_4_payment_state(docstatus, outstanding, credited, paid):
 	assert t.payment_state(docstatus, outstanding, credited).paid is paid
+
+
+def test_r_tkt_9_a_receipt_time_is_never_in_the_future():
+	now = datetime(2026, 11, 25, 10, 0)
+	t.check_receipt(now, now)
+	t.check_receipt(now - timedelta(days=3), now)
+	with pytest.raises(t.RuleError, match="future"):
+		t.check_receipt(now + timedelta(minutes=1), now)

@@ -79,7 +79,7 @@ def core_messages():
 		for node in ast.walk(tree):
 			if (
 				isinstance(node, ast.Call)
-				and getattr(node.func, "attr", getattr(node.func, "id", "")) == "TicketRuleError"
+				and getattr(node.func, "attr", getattr(node.func, "id", "")) == "RuleError"
 			):
 				if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant | ast.JoinedStr):
 					if isinstance(node.args[1], ast.Constant):

@@ -1,9 +1,6 @@
-"""Customer portal endpoints (R-TKT-6/7/8, R-RS-1/2, R-SUB-3, R-CPL-1, R-TERMS-3).
-
-Every function derives the client (Customer) from the session user on the
-server — through the Customer's Portal Users table — and filters by it before
-anything else. A name that is not the client's gives "not found", never its
-title or its existence. Nothing can be deleted from here."""
+"""The customer portal's writes (R-TKT-6/7/8, R-SUB-3, R-CPL-1): each derives the
+client from the session user (``dds_assistance.portal.client``) and acts only on
+what is theirs. Nothing can be deleted from here."""
 
 import base64
 import binascii
@@ -13,98 +10,13 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, getdate, now_datetime, nowdate
 
-from dds_assistance.api._common import time_to_due
 from dds_assistance.core import subscriptions as core_subscriptions
 from dds_assistance.core import tickets as core_tickets
-from dds_assistance.core.conduct import by_precedence
-from dds_assistance.core.tickets import TicketRuleError
-from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import throw_rule
-from dds_assistance.integrations.subscription import record_notice
-from dds_assistance.integrations.subscription import withdraw_notice as withdraw
-from dds_assistance.lookups import active_suspension, terms_in_force
-from dds_assistance.permissions import customers_of, is_staff
+from dds_assistance.core.errors import RuleError
+from dds_assistance.errors import throw_rule
+from dds_assistance.portal import client, client_tickets, own, suspension_message
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-LIVE_PLANS = ("Scheduled", "Active", "Notice Given", "Suspended")
-
-
-class NotYours(frappe.DoesNotExistError):
-	"""What a client may not see does not exist for them (404, nothing revealed)."""
-
-
-# ---------------------------------------------------------------------------- who
-def client() -> str:
-	"""The session user's Customer; refused to guests, staff and unknown users."""
-	user = frappe.session.user
-	if user == "Guest":
-		raise frappe.PermissionError(_("Please log in to reach your assistance space."))
-	customers = customers_of(user)
-	if not customers or is_staff(user):
-		raise frappe.PermissionError(_("This space is for the clients of 3D Dental Store."))
-	return customers[0]
-
-
-def own(doctype: str, name: str, customer: str) -> str:
-	"""``name`` if it is one of the client's records; otherwise a 404 that reveals nothing."""
-	if (
-		not name
-		or not isinstance(name, str)
-		or not frappe.db.exists(doctype, {"name": name, "customer": customer})
-	):
-		raise NotYours(_("Not found"))
-	return name
-
-
-def suspension_message(customer: str) -> str | None:
-	suspension = active_suspension(customer)
-	if not suspension:
-		return None
-	return _("Your access to assistance is suspended. Please contact us at {0}.").format(
-		frappe.db.get_single_value("Assistance Settings", "support_email") or "support@3ddentalstore.fr"
-	)
-
-
-# ---------------------------------------------------------------------------- reads (portal pages)
-def my_overview() -> dict:
-	customer = client()
-	tickets = client_tickets(customer, 0, 200)
-	for ticket in tickets:
-		if ticket.response_due and not ticket.first_responded_on:
-			overdue, _span, text = time_to_due(ticket.response_due)
-			ticket.remaining = _("Overdue") if overdue else _("{0} left").format(text)
-	return {
-		"customer": customer,
-		"customer_name": frappe.db.get_value("Customer", customer, "customer_name"),
-		"client_number": frappe.db.get_value("Customer", customer, "dds_client_number"),
-		"tickets": tickets,
-		"suspended": suspension_message(customer),
-	}
-
-
-TICKET_LIST_FIELDS = [
-	"name",
-	"subject",
-	"status",
-	"coverage",
-	"is_paid",
-	"response_due",
-	"first_responded_on",
-	"sla_status",
-	"received_at",
-	"sales_invoice",
-]
-
-
-def client_tickets(customer: str, start: int, page_length: int) -> list:
-	"""The client's tickets, newest first (index ``customer, received_at``)."""
-	return frappe.get_all(
-		"Assistance Ticket",
-		filters={"customer": customer},
-		fields=TICKET_LIST_FIELDS,
-		order_by="received_at desc",
-		start=start,
-		page_length=page_length,
-	)
 
 
 @frappe.whitelist(methods=["GET"])
@@ -115,138 +27,6 @@ def my_requests(start: int = 0, page_length: int = 50) -> list[dict]:
 	return client_tickets(customer, start, page_length)
 
 
-def new_request_context() -> dict:
-	customer = client()
-	settings = frappe.get_cached_doc("Assistance Settings")
-	from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import get_coverage
-
-	coverage = get_coverage(customer, now_datetime())
-	in_force = terms_in_force(nowdate())
-	return {
-		"customer": customer,
-		"customer_name": frappe.db.get_value("Customer", customer, "customer_name"),
-		"client_number": frappe.db.get_value("Customer", customer, "dds_client_number"),
-		"equipment": frappe.get_all(
-			"Assistance Equipment", filters={"customer": customer}, fields=["name", "serial_no", "reference"]
-		),
-		"on_demand": coverage.kind == core_tickets.ON_DEMAND,
-		"price": settings.ticket_price,
-		"terms": by_precedence([v for v in in_force.values() if v]),
-		"suspended": suspension_message(customer),
-	}
-
-
-def ticket_detail(name: str) -> dict:
-	customer = client()
-	own("Assistance Ticket", name, customer)
-	ticket = frappe.get_doc("Assistance Ticket", name)
-	messages = frappe.get_all(
-		"Communication",
-		filters={
-			"reference_doctype": "Assistance Ticket",
-			"reference_name": name,
-			"communication_type": "Communication",
-		},
-		fields=["sent_or_received", "content", "communication_date", "sender_full_name"],
-		order_by="communication_date asc",
-	)
-	sessions = frappe.get_all(
-		"Remote Session",
-		filters={"ticket": name, "customer": customer},
-		fields=["name", "status", "purpose", "tool", "requested_minutes", "technician"],
-		order_by="creation desc",
-	)
-	files = frappe.get_all(
-		"File",
-		filters={"attached_to_doctype": "Assistance Ticket", "attached_to_name": name},
-		fields=["file_name", "file_url"],
-	)
-	return {
-		"ticket": ticket,
-		"messages": messages,
-		"sessions": sessions,
-		"files": files,
-		"suspended": suspension_message(customer),
-	}
-
-
-def session_detail(name: str) -> dict:
-	customer = client()
-	own("Remote Session", name, customer)
-	session = frappe.get_doc("Remote Session", name)
-	return {
-		"session": session,
-		"technician_name": frappe.utils.get_fullname(session.technician),
-		"suspended": suspension_message(customer),
-	}
-
-
-def subscription_context() -> dict:
-	customer = client()
-	name = frappe.db.get_value(
-		"Premium Subscription", {"customer": customer, "status": ("in", LIVE_PLANS)}, "name"
-	) or frappe.db.get_value(
-		"Premium Subscription", {"customer": customer}, "name", order_by="start_date desc"
-	)
-	return {"subscription": frappe.get_doc("Premium Subscription", name) if name else None}
-
-
-def complaints_context() -> dict:
-	customer = client()
-	return {
-		"complaints": frappe.get_all(
-			"Assistance Complaint",
-			filters={"customer": customer},
-			fields=[
-				"name",
-				"subject",
-				"status",
-				"received_at",
-				"ack_due",
-				"acknowledged_on",
-				"answered_on",
-				"answer",
-			],
-			order_by="received_at desc",
-		),
-		"tickets": frappe.get_all(
-			"Assistance Ticket",
-			filters={"customer": customer},
-			fields=["name", "subject"],
-			order_by="received_at desc",
-			limit_page_length=50,
-		),
-		"suspended": suspension_message(customer),
-	}
-
-
-def terms_context() -> dict:
-	customer = client()
-	return {
-		"in_force": by_precedence([v for v in terms_in_force(nowdate()).values() if v]),
-		"versions": frappe.get_all(
-			"Terms Version",
-			fields=[
-				"name",
-				"kind",
-				"reference",
-				"version_label",
-				"publication_date",
-				"effective_date",
-				"document",
-			],
-			order_by="publication_date desc",
-		),
-		"notices": frappe.get_all(
-			"Terms Notice",
-			filters={"customer": customer},
-			fields=["name", "subject", "message", "creation", "read_on"],
-			order_by="creation desc",
-		),
-	}
-
-
-# ---------------------------------------------------------------------------- actions
 @frappe.whitelist(methods=["POST"])
 def create_request(
 	description: str,
@@ -286,7 +66,7 @@ def create_request(
 	)
 	if missing:
 		throw_rule(
-			TicketRuleError(
+			RuleError(
 				"incomplete",
 				"The request is incomplete ({0}): it cannot go further until it is completed.",
 				", ".join(missing),
@@ -374,7 +154,6 @@ def reply(ticket: str, message: str) -> dict:
 def _own_subscription(customer: str, name: str):
 	own("Premium Subscription", name, customer)
 	doc = frappe.get_doc("Premium Subscription", name)
-	doc.flags.dds_action = True
 	doc.flags.ignore_permissions = True
 	return doc
 
@@ -399,14 +178,14 @@ def give_notice(subscription: str, reason: str = "Client decision") -> dict:
 	"""R-SUB-3: written notice given on the portal, received today."""
 	customer = client()
 	doc = _own_subscription(customer, subscription)
-	return {"ends_on": record_notice(doc, getdate(nowdate()), "Portal", reason)}
+	return {"ends_on": doc.give_notice(getdate(nowdate()), "Portal", reason)}
 
 
 @frappe.whitelist(methods=["POST"])
 def withdraw_notice(subscription: str) -> dict:
 	customer = client()
 	doc = _own_subscription(customer, subscription)
-	withdraw(doc)
+	doc.withdraw_notice()
 	return {"status": doc.status}
 
 

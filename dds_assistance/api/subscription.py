@@ -1,18 +1,15 @@
-"""Desk (and portal) actions on a Premium Subscription. Each checks permission first."""
+"""Desk doors on a Premium Subscription (R-SUB-3, R-SUB-4, R-SUB-6): each checks
+who may act, then the subscription's own action decides."""
 
 import frappe
 from frappe import _
 from frappe.utils import getdate, nowdate
 
-from dds_assistance.api._common import locked_doc, require_manager
+from dds_assistance.api._common import locked_doc
 from dds_assistance.core import subscriptions as core
-from dds_assistance.integrations.subscription import record_notice
-from dds_assistance.integrations.subscription import terminate_for_breach as terminate_for_breach_
-from dds_assistance.integrations.subscription import withdraw_notice as withdraw
+from dds_assistance.staff import require_manager
 
-
-def _subscription_for_write(name: str, ptype: str = "write"):
-	return locked_doc("Premium Subscription", name, ptype)
+SUBSCRIPTION = "Premium Subscription"
 
 
 def _parse_date(value, label: str):
@@ -27,7 +24,7 @@ def _parse_date(value, label: str):
 @frappe.whitelist(methods=["POST"])
 def notice_preview(subscription: str, received_on: str | None = None) -> dict:
 	"""R-SUB-3: the end a notice received on that date would give, before confirming."""
-	doc = frappe.get_doc("Premium Subscription", subscription)
+	doc = frappe.get_doc(SUBSCRIPTION, subscription)
 	doc.check_permission("read")
 	received = _parse_date(received_on, "Notice Received On") or getdate(nowdate())
 	end = core.notice_effective_end(getdate(doc.start_date), received)
@@ -43,29 +40,28 @@ def give_notice(
 	reason: str = "Client decision",
 	note: str | None = None,
 ) -> dict:
-	"""R-SUB-3, R-SUB-4: record a written notice (date received, channel, reason)
-	and the end it gives: this term's end if received 30 days or more before the
-	term, otherwise the next term's end."""
-	doc = _subscription_for_write(subscription)
-	received = _parse_date(received_on, "Notice Received On")
-	record_notice(doc, received, channel, reason, note)
+	"""Record a written notice (date received, channel, reason) and the end it gives:
+	this term's end if received 30 days or more before the term, else the next term's."""
+	doc = locked_doc(SUBSCRIPTION, subscription)
+	doc.give_notice(_parse_date(received_on, "Notice Received On"), channel, reason, note)
 	return {"status": doc.status, "ends_on": doc.ends_on}
 
 
 @frappe.whitelist(methods=["POST"])
 def withdraw_notice(subscription: str) -> dict:
-	"""R-SUB-3: a notice can be withdrawn before it takes effect."""
-	doc = _subscription_for_write(subscription)
-	withdraw(doc)
+	"""A notice can be withdrawn before it takes effect."""
+	doc = locked_doc(SUBSCRIPTION, subscription)
+	doc.withdraw_notice()
 	return {"status": doc.status}
 
 
 @frappe.whitelist(methods=["POST"])
 def terminate_for_breach(subscription: str, effective_on: str, reason: str) -> dict:
-	"""R-SUB-6: a manager — only — terminates for breach, at once or from a date."""
+	"""A manager — only — terminates for breach, at once or from a date."""
 	require_manager(_("Only an Assistance Manager can terminate a subscription for breach."))
-	doc = _subscription_for_write(subscription)
+	doc = locked_doc(SUBSCRIPTION, subscription)
 	if not (reason or "").strip():
 		frappe.throw(_("Describe the breach and its facts."), title=_("Reason Required"))
 	effective = _parse_date(effective_on, "Terminated From") or getdate(nowdate())
-	return {"status": terminate_for_breach_(doc.name, effective, reason, frappe.session.user)}
+	doc.terminate_for_breach(effective, reason, frappe.session.user)
+	return {"status": frappe.db.get_value(SUBSCRIPTION, doc.name, "status")}

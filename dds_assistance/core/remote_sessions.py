@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dds_assistance.core.tickets import ON_DEMAND, PREMIUM, TicketRuleError
+from dds_assistance.core.errors import RuleError
+from dds_assistance.core.tickets import ON_DEMAND, PREMIUM
 
 REQUESTED = "Requested"
 CONSENTED = "Consented"
@@ -55,9 +56,9 @@ def check_duration(minutes, maximum: int) -> int:
 	try:
 		value = int(minutes)
 	except (TypeError, ValueError):
-		raise TicketRuleError("duration", "The session duration must be a whole number of minutes.")
+		raise RuleError("duration", "The session duration must be a whole number of minutes.")
 	if value <= 0 or value > maximum:
-		raise TicketRuleError("duration", "The session duration must be between 1 and {0} minutes.", maximum)
+		raise RuleError("duration", "The session duration must be between 1 and {0} minutes.", maximum)
 	return value
 
 
@@ -68,22 +69,22 @@ def check_consent(
 	A portal click comes from the client; an e-mail or a phone call is recorded by
 	staff with a mandatory note."""
 	if status != REQUESTED:
-		raise TicketRuleError(
+		raise RuleError(
 			"consent_status", "Consent can only be given to a requested session (status: {0}).", status
 		)
 	if method not in CONSENT_METHODS:
-		raise TicketRuleError(
+		raise RuleError(
 			"consent_method", "The consent method must be one of: {0}.", ", ".join(CONSENT_METHODS)
 		)
 	if method == "Portal" and not by_client:
-		raise TicketRuleError("consent_portal", "Only the client can consent through the portal.")
+		raise RuleError("consent_portal", "Only the client can consent through the portal.")
 	if method != "Portal" and by_client:
-		raise TicketRuleError("consent_staff", "Consent by e-mail or phone is recorded by support staff.")
+		raise RuleError("consent_staff", "Consent by e-mail or phone is recorded by support staff.")
 	if method != "Portal" and not (note or "").strip():
-		raise TicketRuleError("consent_note", "Note how and when the client gave consent by e-mail or phone.")
+		raise RuleError("consent_note", "Note how and when the client gave consent by e-mail or phone.")
 	missing = [CHECKLIST_LABELS[key] for key in CHECKLIST if not checklist.get(key)]
 	if missing:
-		raise TicketRuleError(
+		raise RuleError(
 			"checklist", "The client must confirm every item of the checklist: {0}.", "; ".join(missing)
 		)
 
@@ -144,11 +145,11 @@ def check_scope_extension(
 	"""R-RS-5: access beyond the declared scope needs the client's express
 	instruction (who gave it and what it says), recorded before it takes effect."""
 	if status not in (CONSENTED, IN_PROGRESS):
-		raise TicketRuleError("scope_status", "The scope of a session in status {0} cannot change.", status)
+		raise RuleError("scope_status", "The scope of a session in status {0} cannot change.", status)
 	if not (new_scope or "").strip():
-		raise TicketRuleError("scope_empty", "Describe the widened scope.")
+		raise RuleError("scope_empty", "Describe the widened scope.")
 	if not (instruction_by or "").strip() or not (instruction or "").strip():
-		raise TicketRuleError(
+		raise RuleError(
 			"scope_instruction",
 			"Widening the scope needs the client's express instruction: who gave it and what it says.",
 		)

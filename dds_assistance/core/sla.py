@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dds_assistance.core.business_time import BusinessCalendar
-from dds_assistance.core.tickets import EXTENSION_REASONS, TicketRuleError
+from dds_assistance.core.errors import RuleError
+from dds_assistance.core.tickets import EXTENSION_REASONS
 
 ON_TRACK = "On Track"
 AT_RISK = "At Risk"
@@ -48,18 +49,22 @@ def sla_state(now: datetime, due: datetime, warn_at: datetime, responded_at: dat
 	return ON_TRACK
 
 
-def check_extension(current_due: datetime, new_due: datetime, reason: str, note: str | None) -> None:
-	"""R-TKT-10: an extension names a reason from the terms' list, explains itself
-	and moves the due time later."""
+def check_extension(
+	current_due: datetime, new_due: datetime, reason: str, note: str | None, responded: bool = False
+) -> None:
+	"""R-TKT-10: an extension of a pending first response names a reason from the
+	terms' list, explains itself and moves the due time later."""
+	if responded:
+		raise RuleError("extension_responded", "The first response was already given.")
 	if reason not in EXTENSION_REASONS:
-		raise TicketRuleError(
+		raise RuleError(
 			"extension_reason",
 			"An extension needs one of these reasons: {0}.",
 			", ".join(EXTENSION_REASONS),
 		)
 	if not (note or "").strip():
-		raise TicketRuleError("extension_note", "Explain the extension in a note.")
+		raise RuleError("extension_note", "Explain the extension in a note.")
 	if new_due <= current_due:
-		raise TicketRuleError(
+		raise RuleError(
 			"extension_due", "The new due time must be later than the current one ({0}).", current_due
 		)

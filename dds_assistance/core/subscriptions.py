@@ -22,7 +22,8 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from dds_assistance.core.tickets import SubscriptionFacts, TicketRuleError
+from dds_assistance.core.errors import RuleError
+from dds_assistance.core.tickets import SubscriptionFacts
 
 NOTICE_DAYS = 30
 
@@ -105,27 +106,23 @@ def check_notice(
 ) -> date:
 	"""Validate a notice and return its effective end."""
 	if not received_on:
-		raise TicketRuleError("notice_date", "The date the notice was received is required.")
+		raise RuleError("notice_date", "The date the notice was received is required.")
 	if received_on > today:
-		raise TicketRuleError(
-			"notice_future", "A notice cannot be received in the future ({0}).", received_on
-		)
+		raise RuleError("notice_future", "A notice cannot be received in the future ({0}).", received_on)
 	if channel not in NOTICE_CHANNELS:
-		raise TicketRuleError(
+		raise RuleError(
 			"notice_channel", "The notice channel must be one of: {0}.", ", ".join(NOTICE_CHANNELS)
 		)
 	if reason not in NOTICE_REASONS:
-		raise TicketRuleError(
-			"notice_reason", "The notice reason must be one of: {0}.", ", ".join(NOTICE_REASONS)
-		)
+		raise RuleError("notice_reason", "The notice reason must be one of: {0}.", ", ".join(NOTICE_REASONS))
 	return notice_effective_end(start, received_on)
 
 
 def check_withdrawal(effective_end: date | None, today: date) -> None:
 	if effective_end is None:
-		raise TicketRuleError("no_notice", "There is no notice to withdraw.")
+		raise RuleError("no_notice", "There is no notice to withdraw.")
 	if today > effective_end:
-		raise TicketRuleError(
+		raise RuleError(
 			"notice_effective", "The notice took effect on {0}: it can no longer be withdrawn.", effective_end
 		)
 

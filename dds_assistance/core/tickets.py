@@ -1,9 +1,6 @@
 """Assistance tickets: the decisions of section 3 and 10 of the rules.
 
-Pure functions over plain values. A refusal is a :class:`TicketRuleError`
-carrying a stable ``code``, the English message template (``{0}`` placeholders,
-the same string the French translation file knows) and its arguments, so the
-Frappe side can translate it.
+Pure functions over plain values. A refusal is a :class:`~dds_assistance.core.errors.RuleError`.
 """
 
 from __future__ import annotations
@@ -13,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dds_assistance.core.business_time import BusinessCalendar
+from dds_assistance.core.errors import RuleError
 
 # --------------------------------------------------------------------------- statuses
 INCOMPLETE = "Incomplete"  # R-TKT-8 information missing
@@ -66,15 +64,6 @@ CHANNELS = ("E-mail", "Web Form", "Phone", "Portal")  # R-TKT-6
 EXTENSION_REASONS = ("Force majeure", "High demand", "Exceptional circumstances")  # R-TKT-10
 
 MIN_DESCRIPTION_LENGTH = 20  # R-TKT-8: "a precise description"
-
-
-class TicketRuleError(ValueError):
-	"""A business rule refused something. ``message`` is an English template with
-	``{0}``-style placeholders; ``args`` fill them."""
-
-	def __init__(self, code: str, message: str, *args):
-		self.code, self.message, self.args_ = code, message, args
-		super().__init__(message.format(*args))
 
 
 @dataclass(frozen=True)
@@ -145,13 +134,20 @@ def _plain_text(value: str | None) -> str:
 	return " ".join(html.unescape(text).split())
 
 
+def check_receipt(received_at: datetime, now: datetime) -> None:
+	"""A request — or a complaint — is recorded when it arrives: its receipt time,
+	from which its deadlines run (R-TKT-9, R-CPL-2), is never in the future."""
+	if received_at > now:
+		raise RuleError("receipt_future", "The receipt time ({0}) cannot be in the future.", received_at)
+
+
 def is_late_request(
 	calendar: BusinessCalendar, incident_at: datetime, received_at: datetime, window_hours: float
 ) -> bool:
 	"""R-TKT-7: a request received more than ``window_hours`` business hours after
 	the incident is late."""
 	if incident_at > received_at:
-		raise TicketRuleError(
+		raise RuleError(
 			"incident_after_receipt",
 			"The incident ({0}) cannot be after the receipt of the request ({1}).",
 			incident_at,
@@ -171,35 +167,31 @@ def check_transition(
 	late_accepted: bool = False,
 	missing: Iterable[str] = (),
 ) -> None:
-	"""Raise :class:`TicketRuleError` unless a ticket in ``current`` may move to
+	"""Raise :class:`RuleError` unless a ticket in ``current`` may move to
 	``target`` (R-TKT-4, R-TKT-5, R-TKT-7, R-TKT-8)."""
 	if target not in TRANSITIONS:
-		raise TicketRuleError("unknown_status", "Unknown ticket status: {0}.", target)
+		raise RuleError("unknown_status", "Unknown ticket status: {0}.", target)
 	if current == target:
 		return
 	if current == CLOSED:
-		raise TicketRuleError(
-			"closed", "A closed ticket cannot be reopened: open a new ticket for a new incident."
-		)
+		raise RuleError("closed", "A closed ticket cannot be reopened: open a new ticket for a new incident.")
 	# the payment gate speaks first: it is the reason a client can act on
 	if target in WORKING_STATUSES and coverage == ON_DEMAND and not paid:
-		raise TicketRuleError(
+		raise RuleError(
 			"payment_required",
 			"Payment is due before any assistance: this ticket's invoice is not fully paid.",
 		)
 	if target not in TRANSITIONS.get(current, ()):
-		raise TicketRuleError(
-			"transition", "A ticket cannot go from status {0} to status {1}.", current, target
-		)
+		raise RuleError("transition", "A ticket cannot go from status {0} to status {1}.", current, target)
 	missing = list(missing)
 	if missing and target not in (INCOMPLETE, REJECTED):
-		raise TicketRuleError(
+		raise RuleError(
 			"incomplete",
 			"The request is incomplete ({0}): it cannot go further until it is completed.",
 			", ".join(missing),
 		)
 	if late and not late_accepted and target not in (INCOMPLETE, NEW, REJECTED):
-		raise TicketRuleError(
+		raise RuleError(
 			"late",
 			"The request was made more than 24 business hours after the incident: "
 			"refuse it or accept it explicitly first.",
@@ -251,6 +243,58 @@ def accept_target(coverage: str) -> str:
 	return AWAITING_PAYMENT if coverage == ON_DEMAND else OPEN
 
 
+@dataclass(frozen=True)
+class AcceptPlan:
+	"""What accepting a request does (R-TKT-3, R-TKT-7, R-ACC-1)."""
+
+	record_late_acceptance: bool  # the reason given is recorded as the decision on a late request
+	invoice: bool  # the ticket must have its one live invoice (made, or re-issued if cancelled)
+	target: str | None  # the status it moves to; None: it keeps its status
+
+
+def plan_accept(
+	status: str,
+	coverage: str,
+	*,
+	late: bool,
+	late_accepted: bool,
+	reason: str | None,
+	missing: Iterable[str] = (),
+) -> AcceptPlan:
+	"""Accepting a request: a late one needs a reason (R-TKT-7); an incomplete or
+	closed one goes nowhere; an on-demand ticket gets its one invoice and waits
+	for payment, a covered request opens. Accepting again changes nothing but
+	re-issues a cancelled invoice of a ticket awaiting payment."""
+	target = accept_target(coverage)
+	if status not in (NEW, AWAITING_PAYMENT):
+		check_transition(
+			status, target, coverage=coverage, paid=False, late=late, late_accepted=late_accepted
+		)
+	record = late and not late_accepted
+	if record and not (reason or "").strip():
+		raise RuleError("late_reason", "This request is late (R-TKT-7): give the reason for accepting it.")
+	if status == NEW:
+		# incomplete or undecided-late requests stop here, before any invoice
+		check_transition(
+			NEW, target, coverage=coverage, paid=True, late=late, late_accepted=True, missing=missing
+		)
+		return AcceptPlan(record, coverage == ON_DEMAND, target)
+	return AcceptPlan(record, status == AWAITING_PAYMENT, None)
+
+
+def check_refusal(reason: str | None, live_invoice: str | None) -> None:
+	"""Refusing a request (R-TKT-7): with a reason, and never while a submitted
+	invoice stands (cancel or credit it first: nothing is sold for a refused request)."""
+	if not (reason or "").strip():
+		raise RuleError("refusal_reason", "Give the reason for refusing this request.")
+	if live_invoice:
+		raise RuleError(
+			"refusal_invoice",
+			"This ticket has a submitted invoice {0}: cancel or credit it before refusing the ticket.",
+			live_invoice,
+		)
+
+
 # --------------------------------------------------------------------------- tariff (R-TKT-3)
 @dataclass(frozen=True)
 class PriceSplit:
@@ -262,8 +306,8 @@ class PriceSplit:
 def split_inclusive_price(gross: float, rate_percent: float = 20.0) -> PriceSplit:
 	"""100 € TTC at 20 % → 83.33 HT + 16.67 VAT (rounded to the cent, net + tax = gross)."""
 	if gross <= 0:
-		raise TicketRuleError("price", "The ticket price must be greater than zero.")
+		raise RuleError("price", "The ticket price must be greater than zero.")
 	if rate_percent < 0:
-		raise TicketRuleError("rate", "The VAT rate cannot be negative.")
+		raise RuleError("rate", "The VAT rate cannot be negative.")
 	net = round(gross / (1 + rate_percent / 100) + 1e-9, 2)
 	return PriceSplit(net=net, tax=round(gross - net, 2), gross=round(gross, 2))

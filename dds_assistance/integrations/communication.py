@@ -2,8 +2,6 @@
 
 import frappe
 
-from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import record_first_response
-
 TICKET = "Assistance Ticket"
 
 
@@ -15,20 +13,8 @@ def on_communication_change(doc, method=None):
 		return
 	if not frappe.db.exists(TICKET, doc.reference_name):
 		return
+	ticket = frappe.get_doc(TICKET, doc.reference_name)
 	if doc.sent_or_received == "Sent":
-		ticket = frappe.get_doc(TICKET, doc.reference_name)
-		record_first_response(ticket, doc.communication_date or doc.creation)
+		ticket.record_first_response(doc.communication_date or doc.creation)
 	elif doc.sent_or_received == "Received":
-		describe_from_mail(doc)
-
-
-def describe_from_mail(communication):
-	"""A ticket created from an e-mail takes the mail's body as its description,
-	so the request is complete or shows what is missing (R-TKT-8)."""
-	ticket = frappe.get_doc(TICKET, communication.reference_name)
-	if ticket.description or not communication.content:
-		return
-	ticket.description = communication.content
-	ticket.flags.ignore_permissions = True
-	ticket.flags.ignore_mandatory = True
-	ticket.save()
+		ticket.describe_from_mail(doc.content)

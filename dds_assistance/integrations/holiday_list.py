@@ -9,10 +9,8 @@ List drops the cached business calendar.
 import frappe
 from frappe.utils import getdate, nowdate
 
+from dds_assistance.business_calendar import clear_calendar_cache
 from dds_assistance.core.business_time import french_public_holidays
-from dds_assistance.dds_assistance.doctype.assistance_settings.assistance_settings import (
-	clear_calendar_cache,
-)
 
 HOLIDAY_LIST_NAME = "DDS Assistance - France"
 

@@ -3,7 +3,7 @@ Customer's primary e-mail), queued through Frappe with a reference to the record
 
 import frappe
 
-from dds_assistance.lookups import client_emails
+from dds_assistance.clients import client_emails
 
 
 def mail_client(doc, subject: str, message: str, recipients: list[str] | None = None) -> list[str]:

@@ -4,8 +4,9 @@ R-TKT-3, R-ACC-1: accepting an on-demand ticket creates exactly one submitted
 Sales Invoice (the ticket Item, one line, 100 € TTC with 20 % VAT included),
 linked both ways.
 R-TKT-4: whenever a payment, an invoice cancellation or a credit note touches a
-ticket's invoice, the ticket's payment state is read again from the invoice and
-its status follows (unlocked when paid, locked back when no longer paid).
+ticket's invoice, the ticket reads its payment state again from the invoice
+(``payment_state``) and its status follows (unlocked when paid, locked back when
+no longer paid).
 """
 
 import frappe
@@ -13,12 +14,10 @@ from frappe import _
 from frappe.utils import flt, nowdate
 
 from dds_assistance.core import tickets as core
+from dds_assistance.errors import InvoiceSetupError
 
 TICKET_FIELD = "dds_assistance_ticket"
-
-
-class TicketInvoiceSetupError(frappe.ValidationError):
-	"""Assistance Settings lack what an invoice needs."""
+TICKET = "Assistance Ticket"
 
 
 def make_ticket_invoice(ticket) -> str:
@@ -32,6 +31,7 @@ def make_ticket_invoice(ticket) -> str:
 		["name", "docstatus"],
 		as_dict=True,
 		order_by="creation asc",
+		for_update=True,  # a locking read sees what another transaction committed meanwhile
 	)
 	if existing:
 		if existing.docstatus == 0:
@@ -70,7 +70,7 @@ def make_invoice(*, customer, item, rate, posting_date, links: dict, remarks: st
 	if missing:
 		frappe.throw(
 			_("Assistance Settings must name {0} before an invoice can be made.").format(", ".join(missing)),
-			exc=TicketInvoiceSetupError,
+			exc=InvoiceSetupError,
 			title=_("Settings Incomplete"),
 		)
 
@@ -106,19 +106,26 @@ def make_invoice(*, customer, item, rate, posting_date, links: dict, remarks: st
 	return invoice.name
 
 
-# ---------------------------------------------------------------------------- R-TKT-4 events
+# ---------------------------------------------------------------------------- R-TKT-4
+def payment_state(sales_invoice: str | None) -> core.PaymentState:
+	"""The facts of R-TKT-4 read from the invoice now: submitted, outstanding, credited."""
+	if not sales_invoice:
+		return core.payment_state(None, 0, False)
+	values = frappe.db.get_value(
+		"Sales Invoice", sales_invoice, ["docstatus", "outstanding_amount", "grand_total"], as_dict=True
+	)
+	if not values:
+		return core.payment_state(None, 0, False)
+	credited = bool(
+		frappe.db.exists("Sales Invoice", {"return_against": sales_invoice, "is_return": 1, "docstatus": 1})
+	)
+	return core.payment_state(values.docstatus, values.outstanding_amount, credited)
+
+
 def refresh_ticket(ticket_name: str | None):
-	"""Read the payment state again and let the ticket's status follow it."""
-	if not ticket_name or not frappe.db.exists("Assistance Ticket", ticket_name):
-		return
-	ticket = frappe.get_doc("Assistance Ticket", ticket_name)
-	before = (ticket.status, ticket.is_paid, flt(ticket.outstanding_amount))
-	paid = ticket.live_paid()
-	ticket.status = core.status_after_payment_change(ticket.status, ticket.coverage, paid)
-	if (ticket.status, ticket.is_paid, flt(ticket.outstanding_amount)) == before:
-		return
-	ticket.flags.ignore_permissions = True
-	ticket.save()
+	"""The ticket reads its payment state again; its status follows."""
+	if ticket_name and frappe.db.exists(TICKET, ticket_name):
+		frappe.get_doc(TICKET, ticket_name).follow_payment()
 
 
 def tickets_of_invoices(invoices) -> set[str]:

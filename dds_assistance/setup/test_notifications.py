@@ -6,30 +6,26 @@ event — counted in the e-mail queue. The SLA warning and breach, the notice
 reminder and the terms notice are counted in their own doctypes' tests."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import now_datetime
 
 from dds_assistance import testing
-from dds_assistance.api import conduct as conduct_api
+from dds_assistance.api import complaint as complaint_api
 from dds_assistance.api import remote_session as session_api
 from dds_assistance.api import ticket as ticket_api
-
-TECH = "tech.dds@example.com"
+from dds_assistance.testing import TECHNICIAN as TECH
 
 
 def mails(doctype: str, name: str) -> int:
 	return frappe.db.count("Email Queue", {"reference_doctype": doctype, "reference_name": name})
 
 
-class TestNotifications(FrappeTestCase):
+class TestNotifications(testing.AssistanceTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		testing.ensure_assistance_setup()
 		tag = frappe.generate_hash(length=6)
 		cls.user = f"notif.{tag}@example.com"
 		cls.customer = testing.ensure_customer(f"Labo Notif {tag}", f"C-N{tag}", cls.user)
-		testing.ensure_staff_user(TECH, ["Assistance Technician"])
 		frappe.db.commit()
 
 	def test_all_are_installed_enabled_editable_and_french(self):
@@ -89,7 +85,7 @@ class TestNotifications(FrappeTestCase):
 			}
 		).insert()
 		self.assertEqual(complaint.client_email, self.user)
-		conduct_api.acknowledge_complaint(complaint.name)
+		complaint_api.acknowledge_complaint(complaint.name)
 		self.assertEqual(mails("Assistance Complaint", complaint.name), 1)
-		self.assertRaises(frappe.ValidationError, conduct_api.acknowledge_complaint, complaint.name)
+		self.assertRaises(frappe.ValidationError, complaint_api.acknowledge_complaint, complaint.name)
 		self.assertEqual(mails("Assistance Complaint", complaint.name), 1)

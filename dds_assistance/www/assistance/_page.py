@@ -1,5 +1,5 @@
 """What every portal page does first: a guest goes to the login page; the data
-comes from ``api.portal``, which derives the client from the session user."""
+comes from ``dds_assistance.portal``, which derives the client from the session user."""
 
 import frappe
 from frappe import _

@@ -1,4 +1,4 @@
-from dds_assistance.api import portal
+from dds_assistance import portal
 from dds_assistance.www.assistance._page import prepare
 
 

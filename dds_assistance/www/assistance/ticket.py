@@ -1,6 +1,6 @@
 import frappe
 
-from dds_assistance.api import portal
+from dds_assistance import portal
 from dds_assistance.www.assistance._page import prepare
 
 

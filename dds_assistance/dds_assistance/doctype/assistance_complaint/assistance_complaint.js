@@ -6,7 +6,7 @@ frappe.ui.form.on("Assistance Complaint", {
 		if (frm.is_new()) return;
 		const call = (method, args) =>
 			frappe
-				.call({ method: "dds_assistance.api.conduct." + method, args: Object.assign({ complaint: frm.doc.name }, args), freeze: true })
+				.call({ method: "dds_assistance.api.complaint." + method, args: Object.assign({ complaint: frm.doc.name }, args), freeze: true })
 				.then(() => frm.reload_doc());
 		if (!frm.doc.acknowledged_on) {
 			frm.add_custom_button(__("Acknowledge"), () => call("acknowledge_complaint", {})).addClass("btn-primary");

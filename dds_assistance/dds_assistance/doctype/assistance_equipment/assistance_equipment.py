@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from dds_assistance import indexes
+
 
 class AssistanceEquipment(Document):
 	def validate(self):
@@ -25,6 +27,4 @@ class AssistanceEquipment(Document):
 
 
 def on_doctype_update():
-	frappe.db.add_unique(
-		"Assistance Equipment", ["customer", "serial_no"], constraint_name="customer_serial_no"
-	)
+	indexes.ensure("Assistance Equipment")

@@ -9,7 +9,7 @@ frappe.ui.form.on("Assistance Sanction", {
 				{ fieldname: "reason", fieldtype: "Small Text", label: __("Why Lifted"), reqd: 1 },
 				(values) =>
 					frappe
-						.call("dds_assistance.api.conduct.lift_sanction", { sanction: frm.doc.name, reason: values.reason })
+						.call("dds_assistance.api.sanction.lift_sanction", { sanction: frm.doc.name, reason: values.reason })
 						.then(() => frm.reload_doc()),
 				__("Lift the Suspension")
 			)

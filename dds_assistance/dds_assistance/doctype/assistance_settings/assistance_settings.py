@@ -1,35 +1,21 @@
 # Copyright (c) 2026, 3D Dental Store and contributors
 # For license information, please see license.txt
 
-"""Assistance Settings and the site's business calendar (R-TIME-1 … R-TIME-5).
+"""Assistance Settings: opening windows, service levels, tariff and contact facts.
 
-``get_business_calendar()`` is the one place the site's calendar is built:
-opening windows and time zone from these settings, closed dates from the chosen
-ERPNext Holiday List (years the list does not cover fall back to the French
-public holidays of the core). The inputs are cached in Redis and the built
-calendar per process; saving the settings or the Holiday List invalidates both.
-
-Frappe stores naive datetimes in the system time zone; the helpers below take
-and return such values and convert to and from the calendar's zone.
+The settings are checked here; the business calendar they feed is built in
+``dds_assistance.business_calendar`` (saving the settings drops its cache).
 """
 
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import get_datetime, get_system_timezone, getdate
 
-from dds_assistance.core.business_time import (
-	WEEKDAY_NAMES,
-	BusinessCalendar,
-	french_public_holidays,
-	normalise_windows,
-)
-
-CALENDAR_CACHE_KEY = "dds_assistance:business_calendar_inputs"
+from dds_assistance.business_calendar import clear_calendar_cache
+from dds_assistance.core.business_time import WEEKDAY_NAMES, normalise_windows
 
 
 class AssistanceSettings(Document):
@@ -154,100 +140,3 @@ def _seconds(value) -> int | None:
 
 def _hhmmss(seconds: int) -> str:
 	return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-
-
-# --------------------------------------------------------------------------- calendar
-def clear_calendar_cache(*args, **kwargs):
-	"""Drop the cached calendar inputs (settings or holiday list changed)."""
-	frappe.cache.delete_value(CALENDAR_CACHE_KEY)
-
-
-def _calendar_inputs() -> tuple:
-	settings = frappe.get_cached_doc("Assistance Settings")
-	windows = tuple(settings.window_triples())
-	covered_years: tuple[int, ...] = ()
-	closed: tuple[str, ...] = ()
-	if settings.holiday_list:
-		bounds = frappe.db.get_value("Holiday List", settings.holiday_list, ["from_date", "to_date"])
-		if bounds:
-			first, last = getdate(bounds[0]), getdate(bounds[1])
-			covered_years = tuple(range(first.year, last.year + 1))
-			closed = tuple(
-				str(day)
-				for day in frappe.get_all(
-					"Holiday",
-					filters={"parent": settings.holiday_list, "parenttype": "Holiday List"},
-					pluck="holiday_date",
-					order_by="holiday_date asc",
-				)
-			)
-	return (windows, (settings.time_zone or "Europe/Paris").strip(), covered_years, closed)
-
-
-@lru_cache(maxsize=16)
-def _build_calendar(inputs: tuple) -> BusinessCalendar:
-	windows, time_zone, covered_years, closed = inputs
-	listed: dict[int, set[date]] = {year: set() for year in covered_years}
-	for value in closed:
-		day = date.fromisoformat(value)
-		listed.setdefault(day.year, set()).add(day)
-
-	def closed_dates(year: int):
-		if year in listed:
-			return listed[year]
-		return french_public_holidays(year)
-
-	return BusinessCalendar(windows, closed_dates, time_zone)
-
-
-def get_business_calendar() -> BusinessCalendar:
-	"""The site's business calendar: settings windows + Holiday List (cached)."""
-	inputs = frappe.cache.get_value(CALENDAR_CACHE_KEY)
-	if inputs is None:
-		inputs = _calendar_inputs()
-		frappe.cache.set_value(CALENDAR_CACHE_KEY, inputs)
-	else:
-		inputs = _freeze(inputs)
-	return _build_calendar(inputs)
-
-
-def _freeze(value):
-	"""Redis round-trips tuples as lists; the calendar memo needs hashable keys."""
-	if isinstance(value, list | tuple):
-		return tuple(_freeze(item) for item in value)
-	return value
-
-
-# --------------------------------------------------------------------------- system-time helpers
-def _system_zone() -> ZoneInfo:
-	return ZoneInfo(get_system_timezone() or "Europe/Paris")
-
-
-def _aware(moment) -> datetime:
-	moment = get_datetime(moment)
-	if moment.tzinfo is None:
-		return moment.replace(tzinfo=_system_zone())
-	return moment
-
-
-def _system_naive(moment: datetime) -> datetime:
-	return moment.astimezone(_system_zone()).replace(tzinfo=None)
-
-
-def add_business_hours(start, hours) -> datetime:
-	"""``start`` (system time) + ``hours`` business hours, as system time (R-TIME-3)."""
-	return _system_naive(get_business_calendar().add_business_hours(_aware(start), hours))
-
-
-def add_business_days(start, days: int) -> datetime:
-	"""End of the ``days``-th business day after ``start``'s day, as system time (R-TIME-4)."""
-	return _system_naive(get_business_calendar().add_business_days(_aware(start), days))
-
-
-def business_hours_between(start, end) -> timedelta:
-	return get_business_calendar().business_hours_between(_aware(start), _aware(end))
-
-
-def subtract_business_hours(end, hours) -> datetime:
-	"""The latest system time from which ``hours`` business hours run until ``end``."""
-	return _system_naive(get_business_calendar().subtract_business_hours(_aware(end), hours))

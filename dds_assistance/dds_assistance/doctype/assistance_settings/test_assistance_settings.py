@@ -7,17 +7,17 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from dds_assistance import testing
-from dds_assistance.core.business_time import french_public_holidays
-from dds_assistance.dds_assistance.doctype.assistance_settings.assistance_settings import (
+from dds_assistance.business_calendar import (
 	CALENDAR_CACHE_KEY,
 	add_business_days,
 	add_business_hours,
 	business_hours_between,
 	get_business_calendar,
 )
+from dds_assistance.core.business_time import french_public_holidays
 from dds_assistance.integrations.holiday_list import HOLIDAY_LIST_NAME, ensure_holiday_years
+from dds_assistance.jobs.holidays import extend_holiday_list
 from dds_assistance.setup import install
-from dds_assistance.tasks import extend_holiday_list
 
 
 class TestInstall(FrappeTestCase):

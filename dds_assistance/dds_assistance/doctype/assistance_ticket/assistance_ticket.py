@@ -4,75 +4,42 @@
 """Assistance Ticket: one request for one incident (R-TKT-1 … R-TKT-11).
 
 Orchestration only: every decision is the core's (``core.tickets``,
-``core.sla``); this controller feeds it the document's facts and turns its
-refusals into translated messages.
+``core.sla``); this controller feeds it the document's facts, carries out what
+it decides (through ``integrations`` for ERPNext documents) and turns its
+refusals into translated messages. The desk and portal endpoints call the
+actions below (``accept``, ``refuse`` …) after their permission check.
 """
 
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import get_datetime, now_datetime
+from frappe.utils import flt, get_datetime, now_datetime
 
-from dds_assistance.core import sla as core_sla
-from dds_assistance.core import tickets as core
-from dds_assistance.dds_assistance.doctype.assistance_settings.assistance_settings import (
+from dds_assistance import clients, indexes
+from dds_assistance.business_calendar import (
 	add_business_hours,
 	business_hours_between,
 	subtract_business_hours,
 )
-from dds_assistance.lookups import active_suspension, client_email, customer_for_email, terms_in_force
-from dds_assistance.protection import changed_fields, refuse_direct_edits
-
-MISSING_LABELS = {
-	"customer": "Client",
-	"client_number": "Client Number",
-	"serial_no": "Serial Number",
-	"equipment_reference": "Equipment Reference",
-	"description": "Description of the Incident",
-}
-
-
-def get_coverage(customer: str, at) -> core.Coverage:
-	"""R-TKT-1: the core decides from the client's subscriptions. Apps and modules
-	that know subscriptions register a ``assistance_subscription_facts`` hook:
-	``fn(customer, at) -> Iterable[SubscriptionFacts]``; without one, every client
-	is on-demand."""
-	facts = []
-	for provider in subscription_fact_providers():
-		facts.extend(provider(customer, at))
-	return core.decide_coverage(facts, at)
-
-
-def subscription_fact_providers() -> list:
-	return [frappe.get_attr(path) for path in frappe.get_hooks("assistance_subscription_facts")]
-
-
-def invoice_payment_state(sales_invoice: str | None) -> core.PaymentState:
-	"""The facts of R-TKT-4 read from the invoice: submitted, outstanding, credited."""
-	if not sales_invoice:
-		return core.payment_state(None, 0, False)
-	values = frappe.db.get_value(
-		"Sales Invoice", sales_invoice, ["docstatus", "outstanding_amount", "grand_total"], as_dict=True
-	)
-	if not values:
-		return core.payment_state(None, 0, False)
-	credited = bool(
-		frappe.db.exists("Sales Invoice", {"return_against": sales_invoice, "is_return": 1, "docstatus": 1})
-	)
-	return core.payment_state(values.docstatus, values.outstanding_amount, credited)
-
+from dds_assistance.core import sla as core_sla
+from dds_assistance.core import tickets as core
+from dds_assistance.core.errors import RuleError
+from dds_assistance.errors import ClientSuspendedError, field_label, throw_rule
+from dds_assistance.field_guards import guard_fields
+from dds_assistance.integrations.sales_invoice import make_ticket_invoice, payment_state
+from dds_assistance.terms import terms_in_force
 
 # R-TKT-2: set once at receipt, then frozen
-FROZEN_FIELDS = [
+FROZEN_FIELDS = (
 	"coverage",
 	"coverage_reference",
 	"tariff_amount",
 	"tariff_item",
 	"cgv_reference",
 	"cgu_version",
-]
-# changed only by the ticket's actions (api.ticket) and the system's own events
-ACTION_FIELDS = [
+)
+# changed only by the ticket's actions and the system's own events
+ACTION_FIELDS = (
 	"sales_invoice",
 	"late_decision",
 	"late_decided_by",
@@ -86,45 +53,7 @@ ACTION_FIELDS = [
 	"response_warn_at",
 	"sla_status",
 	"sla_extensions",
-]
-
-
-def record_first_response(ticket, at) -> None:
-	"""R-TKT-9: the first outgoing reply (or the explicit action) stamps the
-	response time once; the SLA becomes Met, or stays Breached if it was late."""
-	if ticket.first_responded_on:
-		return
-	ticket.first_responded_on = at
-	ticket.sla_status = core_sla.sla_state(
-		get_datetime(at),
-		get_datetime(ticket.response_due),
-		get_datetime(ticket.response_warn_at),
-		get_datetime(at),
-	)
-	ticket.flags.dds_action = True
-	ticket.flags.ignore_permissions = True
-	ticket.save()
-
-
-class TicketRuleViolation(frappe.ValidationError):
-	"""A business rule refused the change (the message says which)."""
-
-
-class ClientSuspendedError(TicketRuleViolation):
-	"""R-SAN-2: the client is suspended."""
-
-
-class PaymentRequiredError(TicketRuleViolation):
-	"""R-TKT-4: work on an unpaid on-demand ticket."""
-
-
-def throw_rule(error: core.TicketRuleError):
-	"""Raise a core refusal as a translated Frappe error."""
-	args = [frappe.bold(_(MISSING_LABELS.get(a, a))) if isinstance(a, str) else a for a in error.args_]
-	if error.code == "incomplete":
-		args = [", ".join(_(MISSING_LABELS.get(k.strip(), k.strip())) for k in error.args_[0].split(","))]
-	exc = PaymentRequiredError if error.code == "payment_required" else TicketRuleViolation
-	frappe.throw(_(error.message).format(*args), exc=exc, title=_("Not Allowed"))
+)
 
 
 class AssistanceTicket(Document):
@@ -220,27 +149,122 @@ class AssistanceTicket(Document):
 				title=_("Not Allowed"),
 			)
 
+	# ------------------------------------------------------------------ actions
+	def accept(self, reason: str | None = None) -> dict:
+		"""Accept the request (R-TKT-3, R-TKT-7, R-ACC-1) as ``core.plan_accept`` decides."""
+		try:
+			plan = core.plan_accept(
+				self.status,
+				self.coverage or core.ON_DEMAND,
+				late=bool(self.is_late),
+				late_accepted=self.late_decision == "Accepted",
+				reason=reason,
+				missing=self.missing(),
+			)
+		except RuleError as error:
+			throw_rule(error)
+		self.flags.dds_action = True
+		if plan.record_late_acceptance:
+			self.record_late_decision("Accepted", reason)
+		if plan.invoice:
+			self.sales_invoice = make_ticket_invoice(self)
+		if plan.target:
+			self.status = plan.target
+			self.accepted_by, self.accepted_on = frappe.session.user, now_datetime()
+			if self.live_paid():  # e.g. paid at the counter with the invoice
+				self.status = core.status_after_payment_change(self.status, self.coverage, True)
+		self.save()
+		return {"status": self.status, "sales_invoice": self.sales_invoice}
+
+	def refuse(self, reason: str) -> dict:
+		"""Refuse the request with a reason (R-TKT-7); nothing is invoiced."""
+		submitted = self.sales_invoice and frappe.db.get_value(
+			"Sales Invoice", self.sales_invoice, "docstatus"
+		)
+		live = self.sales_invoice if submitted == 1 else None
+		try:
+			core.check_refusal(reason, live)
+		except RuleError as error:
+			throw_rule(error)
+		self.flags.dds_action = True
+		if self.is_late:
+			self.record_late_decision("Refused", reason)
+		self.rejection_reason = reason.strip()
+		self.status = core.REJECTED
+		self.save()
+		return {"status": self.status}
+
+	def extend_response_due(self, new_due, reason: str, note: str) -> dict:
+		"""R-TKT-10: a new first-response due time with a reason from the terms'
+		list and a note, recorded on the ticket (the caller checks the manager)."""
+		try:
+			core_sla.check_extension(
+				get_datetime(self.response_due),
+				new_due,
+				reason,
+				note,
+				responded=bool(self.first_responded_on),
+			)
+		except RuleError as error:
+			throw_rule(error)
+		self.flags.dds_action = True
+		self.append(
+			"sla_extensions",
+			{
+				"previous_due": self.response_due,
+				"new_due": new_due,
+				"reason": reason,
+				"note": note.strip(),
+				"extended_by": frappe.session.user,
+				"extended_on": now_datetime(),
+			},
+		)
+		self.set_response_due(new_due, now_datetime())
+		self.save()
+		return {"response_due": self.response_due, "sla_status": self.sla_status}
+
+	def record_first_response(self, at) -> dict:
+		"""R-TKT-9: the first outgoing reply (or the explicit action) stamps the
+		response time once; the SLA becomes Met, or stays Breached if it was late."""
+		if not self.first_responded_on:
+			self.first_responded_on = at
+			self.sla_status = core_sla.sla_state(
+				get_datetime(at),
+				get_datetime(self.response_due),
+				get_datetime(self.response_warn_at),
+				get_datetime(at),
+			)
+			self.flags.dds_action = True
+			self.flags.ignore_permissions = True
+			self.save()
+		return {"sla_status": self.sla_status, "first_responded_on": self.first_responded_on}
+
+	def describe_from_mail(self, content: str | None):
+		"""A ticket created from an e-mail takes the mail's body as its description,
+		so the request is complete or shows what is missing (R-TKT-8)."""
+		if self.description or not content:
+			return
+		self.description = content
+		self.flags.ignore_permissions = True
+		self.flags.ignore_mandatory = True
+		self.save()
+
+	def follow_payment(self):
+		"""R-TKT-4: read the payment state again; the status follows it (opened when
+		paid, locked back when no longer paid). Writes only what changes."""
+		before = (self.status, self.is_paid, flt(self.outstanding_amount))
+		paid = self.live_paid()
+		self.status = core.status_after_payment_change(self.status, self.coverage, paid)
+		if (self.status, self.is_paid, flt(self.outstanding_amount)) != before:
+			self.flags.ignore_permissions = True
+			self.save()
+
 	# ------------------------------------------------------------------ protection
 	def validate_protected_fields(self):
 		"""R-TKT-2: what was frozen at receipt never changes; R-TKT-10 and R-TKT-4:
 		due times, extensions, invoice link and decisions change only through the
 		ticket's actions (never by editing the field, from desk or REST)."""
-		before = self.get_doc_before_save()
-		if before is None:
-			if not self.flags.dds_action:
-				for fieldname in ACTION_FIELDS + FROZEN_FIELDS:
-					if fieldname != "sla_extensions" and self.get(fieldname):
-						self.set(fieldname, None)
-				self.sla_extensions = []
-			return
-		changed = [f for f in FROZEN_FIELDS if before.get(f) and before.get(f) != self.get(f)]
-		if not self.flags.dds_action:
-			changed += changed_fields(before, self, [f for f in ACTION_FIELDS if f != "sla_extensions"])
-			old_rows = [(r.new_due, r.reason, r.note) for r in before.sla_extensions]
-			new_rows = [(r.new_due, r.reason, r.note) for r in self.sla_extensions]
-			if old_rows != new_rows:
-				changed.append("sla_extensions")
-		refuse_direct_edits(self, changed, TicketRuleViolation)
+		guard_fields(self, action=ACTION_FIELDS + FROZEN_FIELDS, frozen=FROZEN_FIELDS)
 
 	# ------------------------------------------------------------------ intake
 	def set_intake_defaults(self):
@@ -256,7 +280,7 @@ class AssistanceTicket(Document):
 		stays without customer (Incomplete) for an agent to triage."""
 		if self.customer or not self.raised_by:
 			return
-		match = customer_for_email(self.raised_by)
+		match = clients.customer_for_email(self.raised_by)
 		if match:
 			self.customer, contact = match
 			self.contact = self.contact or contact
@@ -267,14 +291,14 @@ class AssistanceTicket(Document):
 	def set_reply_address(self):
 		"""Desk and portal requests get the client's address, so that notifications reach them."""
 		if not self.raised_by and self.customer:
-			self.raised_by = client_email(self.customer, self.contact)
+			self.raised_by = clients.client_email(self.customer, self.contact)
 
 	def refuse_suspended_client(self):
 		"""R-SAN-2: a suspended client opens no ticket — from the desk, the API or the
 		portal the request is refused with the reason; a mail is kept, refused."""
 		if not self.is_new() or not self.customer:
 			return
-		suspension = active_suspension(self.customer, self.received_at)
+		suspension = clients.active_suspension(self.customer, self.received_at)
 		if not suspension:
 			return
 		reason = _("The client {0} is suspended since {1} ({2}).").format(
@@ -321,9 +345,15 @@ class AssistanceTicket(Document):
 		self.db_set("equipment", equipment.name, update_modified=False)
 
 	def validate_incident_time(self):
+		before = self.get_doc_before_save()
+		if before is None or get_datetime(before.received_at) != get_datetime(self.received_at):
+			try:
+				core.check_receipt(get_datetime(self.received_at), now_datetime())
+			except RuleError as error:
+				throw_rule(error, title=_("Invalid Date"))
 		if self.incident_at and get_datetime(self.incident_at) > get_datetime(self.received_at):
 			throw_rule(
-				core.TicketRuleError(
+				RuleError(
 					"incident_after_receipt",
 					"The incident ({0}) cannot be after the receipt of the request ({1}).",
 					frappe.utils.format_datetime(self.incident_at),
@@ -336,7 +366,7 @@ class AssistanceTicket(Document):
 		"""Coverage, tariff and terms are decided once, at receipt, and never change."""
 		if self.coverage or not self.customer:
 			return
-		coverage = get_coverage(self.customer, get_datetime(self.received_at))
+		coverage = clients.coverage(self.customer, get_datetime(self.received_at))
 		self.coverage = coverage.kind
 		self.coverage_reference = coverage.subscription
 		settings = frappe.get_cached_doc("Assistance Settings")
@@ -362,7 +392,7 @@ class AssistanceTicket(Document):
 
 	def set_completeness(self):
 		missing = self.missing()
-		self.missing_information = ", ".join(_(MISSING_LABELS[key]) for key in missing) or None
+		self.missing_information = ", ".join(field_label(key) for key in missing) or None
 		if self.status == core.NEW and missing:
 			self.status = core.INCOMPLETE
 		elif self.status == core.INCOMPLETE and not missing:
@@ -377,6 +407,11 @@ class AssistanceTicket(Document):
 		window = frappe.get_cached_doc("Assistance Settings").request_window_hours
 		late = business_hours_between(self.incident_at, self.received_at).total_seconds() > window * 3600
 		self.is_late = 1 if late else 0
+
+	def record_late_decision(self, decision: str, reason: str):
+		"""R-TKT-7: the agent's explicit decision on a late request (who, when, why)."""
+		self.late_decision, self.late_decision_reason = decision, reason.strip()
+		self.late_decided_by, self.late_decided_on = frappe.session.user, now_datetime()
 
 	# ------------------------------------------------------------------ R-TKT-9
 	def set_response_target(self):
@@ -419,7 +454,7 @@ class AssistanceTicket(Document):
 		read from the invoice now, never trusted from a cached flag."""
 		if self.coverage != core.ON_DEMAND:
 			return False
-		state = invoice_payment_state(self.sales_invoice)
+		state = payment_state(self.sales_invoice)
 		self.is_paid, self.outstanding_amount = int(state.paid), state.outstanding
 		if state.paid and not self.paid_on:
 			self.paid_on = now_datetime()
@@ -448,13 +483,8 @@ class AssistanceTicket(Document):
 				late_accepted=self.late_decision == "Accepted",
 				missing=self.missing(),
 			)
-		except core.TicketRuleError as error:
+		except RuleError as error:
 			throw_rule(error)
-
-	def record_late_decision(self, decision: str, reason: str):
-		"""R-TKT-7: the agent's explicit decision on a late request (who, when, why)."""
-		self.late_decision, self.late_decision_reason = decision, reason.strip()
-		self.late_decided_by, self.late_decided_on = frappe.session.user, now_datetime()
 
 	def stamp_status_dates(self):
 		now = now_datetime()
@@ -464,85 +494,5 @@ class AssistanceTicket(Document):
 			self.closed_on = now
 
 
-# ---------------------------------------------------------------------------- R-TKT-9 sweep
-PENDING_SQL = """
-	select name, sla_status, response_due, _assign
-	from `tabAssistance Ticket`
-	where sla_status in %(states)s and {column} <= %(now)s
-		and first_responded_on is null and status not in %(final)s
-"""
-
-
-def sweep_response_sla(now=None) -> dict[str, list[str]]:
-	"""Mark breaches and warnings of the first-response SLA (R-TKT-9).
-
-	Selects from current state with indexed queries (sla_status + due time /
-	warning time), and writes only the rows whose state changes, each with a
-	guarded update (``… and sla_status = <what was read>``) committed on its own:
-	running it twice, or twice at once, changes and notifies each ticket once."""
-	now = get_datetime(now) if now else now_datetime()
-	final = tuple(core.FINAL_STATUSES)
-	changed: dict[str, list[str]] = {core_sla.BREACHED: [], core_sla.AT_RISK: []}
-	plan = (
-		(core_sla.BREACHED, "response_due", core_sla.PENDING_STATES),
-		(core_sla.AT_RISK, "response_warn_at", (core_sla.ON_TRACK,)),
-	)
-	for new_state, column, states in plan:
-		rows = frappe.db.sql(
-			PENDING_SQL.format(column=column),
-			{"states": states, "now": now, "final": final},
-			as_dict=True,
-		)
-		for row in rows:
-			if new_state == core_sla.AT_RISK and get_datetime(row.response_due) <= now:
-				continue  # the breach pass took it
-			try:
-				frappe.db.sql(
-					"""update `tabAssistance Ticket` set sla_status = %s
-					where name = %s and sla_status = %s and first_responded_on is null""",
-					(new_state, row.name, row.sla_status),
-				)
-				if not frappe.db._cursor.rowcount:
-					continue  # another run got there first
-				frappe.db.commit()
-				changed[new_state].append(row.name)
-			except Exception:
-				frappe.db.rollback()
-				frappe.log_error(title=f"DDS Assistance: SLA sweep failed for {row.name}")
-	if changed[core_sla.BREACHED] or changed[core_sla.AT_RISK]:
-		# only this run changed these rows, so only this run notifies them
-		frappe.enqueue(
-			notify_sla_changes,
-			queue="short",
-			changed=changed,
-			now=bool(frappe.flags.in_test),
-		)
-	return changed
-
-
-SLA_METHODS = {core_sla.AT_RISK: "dds_sla_at_risk", core_sla.BREACHED: "dds_sla_breached"}
-
-
-def notify_sla_changes(changed: dict[str, list[str]]) -> None:
-	"""Background: the standard Notifications "DDS First Response At Risk" (to the
-	assignees) and "DDS First Response Breached" (to the managers), once per ticket
-	and state change; committed per ticket."""
-	for state, names in changed.items():
-		for name in names:
-			if not frappe.db.exists("Assistance Ticket", name):
-				continue
-			try:
-				frappe.get_doc("Assistance Ticket", name).run_method(SLA_METHODS[state])
-				frappe.db.commit()
-			except Exception:
-				frappe.db.rollback()
-				frappe.log_error(title=f"DDS Assistance: SLA notification failed for {name}")
-
-
 def on_doctype_update():
-	"""Indexes of the hot queries: the SLA sweep and the client's list."""
-	frappe.db.add_index("Assistance Ticket", ["sla_status", "response_due"])
-	frappe.db.add_index("Assistance Ticket", ["sla_status", "response_warn_at"])
-	frappe.db.add_index("Assistance Ticket", ["customer", "modified"])
-	frappe.db.add_index("Assistance Ticket", ["customer", "received_at"])
-	frappe.db.add_index("Assistance Ticket", ["received_at"])  # the accountant's period
+	indexes.ensure("Assistance Ticket")

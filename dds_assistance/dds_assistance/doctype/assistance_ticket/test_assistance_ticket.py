@@ -8,55 +8,38 @@ from datetime import datetime
 from unittest.mock import patch
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, flt, now_datetime
 
 from dds_assistance import testing
 from dds_assistance.api import ticket as api
-from dds_assistance.core.tickets import SubscriptionFacts
-from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import (
-	PaymentRequiredError,
-	TicketRuleViolation,
-	sweep_response_sla,
-)
+from dds_assistance.core.tickets import Coverage
+from dds_assistance.errors import PaymentRequiredError, RuleViolation
+from dds_assistance.jobs.sla import sweep_response_sla
+from dds_assistance.testing import AGENT, MANAGER
 
-TICKET_MODULE = "dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket"
 CLIENT_A, CLIENT_B = "Labo Dentaire Alpha", "Cabinet Beta"
 USER_A, USER_B = "client.alpha@example.com", "client.beta@example.com"
-AGENT = "agent.dds@example.com"
-MANAGER = "manager.dds@example.com"
 DESCRIPTION = "exocad se ferme à l'export STL d'une couronne, message d'erreur 0x42."
 
 
-def premium_facts(customer, at):
+def premium_for_client_b(customer, at):
+	"""R-TKT-1 as if client B held an active Premium plan (SUB-TEST)."""
 	if customer == CLIENT_B:
-		day = at.date()
-		yield SubscriptionFacts(
-			"SUB-TEST",
-			day.replace(month=1, day=1),
-			day.replace(month=12, day=31),
-			day.replace(year=day.year + 1),
-		)
+		return Coverage("Premium", "SUB-TEST", "active subscription and licence up to date")
+	return Coverage("On-demand", None, "no active Premium subscription")
 
 
-class TicketTestCase(FrappeTestCase):
+class TicketTestCase(testing.AssistanceTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		testing.ensure_assistance_setup()
 		testing.ensure_customer(CLIENT_A, "C-ALPHA", USER_A)
 		testing.ensure_customer(CLIENT_B, "C-BETA", USER_B)
-		testing.ensure_staff_user(AGENT, ["Assistance Agent"])
-		testing.ensure_staff_user(MANAGER, ["Assistance Manager"])
 		frappe.db.commit()
 
-	def setUp(self):
-		frappe.set_user("Administrator")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-
 	def make_ticket(self, customer=CLIENT_A, **values):
+		"""A complete phone request; one received at a given moment is recorded at
+		that moment (a receipt time is never in the future)."""
 		doc = frappe.get_doc(
 			{
 				"doctype": "Assistance Ticket",
@@ -71,7 +54,10 @@ class TicketTestCase(FrappeTestCase):
 			}
 		)
 		doc.update(values)
-		return doc.insert()
+		if "received_at" not in values:
+			return doc.insert()
+		with self.freeze_time(values["received_at"], tick=True):
+			return doc.insert()
 
 	def pay(self, invoice: str):
 		from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
@@ -93,7 +79,7 @@ class TestTicketIntake(TicketTestCase):
 		self.assertEqual(ticket.status, "New")
 
 	def test_r_tkt_1_covered_client_gets_a_premium_request_without_invoice(self):
-		with patch(f"{TICKET_MODULE}.subscription_fact_providers", return_value=[premium_facts]):
+		with patch("dds_assistance.clients.coverage", premium_for_client_b):
 			ticket = self.make_ticket(customer=CLIENT_B)
 		self.assertEqual((ticket.coverage, ticket.coverage_reference), ("Premium", "SUB-TEST"))
 		self.assertFalse(ticket.tariff_amount)
@@ -113,7 +99,7 @@ class TestTicketIntake(TicketTestCase):
 			ticket.save()
 			self.assertEqual(flt(ticket.tariff_amount), 100)
 			ticket.tariff_amount = 50
-			self.assertRaises(TicketRuleViolation, ticket.save)
+			self.assertRaises(RuleViolation, ticket.save)
 		finally:
 			frappe.db.set_single_value("Assistance Settings", "ticket_price", 100)
 			frappe.clear_document_cache("Assistance Settings", "Assistance Settings")
@@ -124,7 +110,7 @@ class TestTicketIntake(TicketTestCase):
 		self.assertIn("Serial Number", ticket.missing_information)
 		self.assertIn("Description", ticket.missing_information)
 		ticket.status = "Open"
-		self.assertRaises(TicketRuleViolation, ticket.save)
+		self.assertRaises(RuleViolation, ticket.save)
 		ticket.reload()
 		ticket.serial_no, ticket.description = "SN-9", DESCRIPTION
 		ticket.save()
@@ -141,10 +127,23 @@ class TestTicketIntake(TicketTestCase):
 		other.equipment = first.equipment
 		self.assertRaises(frappe.ValidationError, other.save)
 
-	def test_incident_after_receipt_is_refused(self):
-		self.assertRaises(
-			TicketRuleViolation, self.make_ticket, incident_at=add_to_date(now_datetime(), hours=2)
+	def test_r_tkt_9_a_desk_ticket_cannot_be_received_in_the_future(self):
+		ticket = frappe.get_doc(
+			{
+				"doctype": "Assistance Ticket",
+				"subject": "Demain",
+				"customer": CLIENT_A,
+				"channel": "Phone",
+				"description": DESCRIPTION,
+				"received_at": add_to_date(now_datetime(), hours=1),
+			}
 		)
+		with self.assertRaises(RuleViolation) as caught:
+			ticket.insert()
+		self.assertIn("future", str(caught.exception))
+
+	def test_incident_after_receipt_is_refused(self):
+		self.assertRaises(RuleViolation, self.make_ticket, incident_at=add_to_date(now_datetime(), hours=2))
 
 
 class TestTicketLifecycle(TicketTestCase):
@@ -253,7 +252,7 @@ class TestTicketLifecycle(TicketTestCase):
 			doc.save()
 		self.assertTrue(doc.resolved_on and doc.closed_on)
 		doc.status = "In Progress"
-		with self.assertRaises(TicketRuleViolation) as caught:
+		with self.assertRaises(RuleViolation) as caught:
 			doc.save()
 		self.assertIn("new ticket", str(caught.exception))
 
@@ -358,7 +357,7 @@ class TestResponseSLA(TicketTestCase):
 	def test_r_tkt_10_due_time_cannot_be_edited_silently(self):
 		ticket = self.make_ticket()
 		ticket.response_due = add_to_date(ticket.response_due, days=3)
-		self.assertRaises(TicketRuleViolation, ticket.save)
+		self.assertRaises(RuleViolation, ticket.save)
 
 
 class TestConfidentiality(TicketTestCase):

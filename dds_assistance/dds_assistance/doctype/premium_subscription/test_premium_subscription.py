@@ -7,39 +7,16 @@
 from datetime import date, datetime
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from dds_assistance import testing
 from dds_assistance.api import subscription as api
-from dds_assistance.dds_assistance.doctype.premium_subscription.premium_subscription import (
-	SubscriptionRuleViolation,
-)
-from dds_assistance.integrations.subscription import process_all
-
-AGENT = "agent.dds@example.com"
-MANAGER = "manager.dds@example.com"
+from dds_assistance.errors import RuleViolation
+from dds_assistance.jobs.subscriptions import process_all
+from dds_assistance.testing import AGENT, MANAGER
 
 
-class TestPremiumSubscription(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		testing.ensure_assistance_setup()
-		testing.ensure_staff_user(AGENT, ["Assistance Agent"])
-		testing.ensure_staff_user(MANAGER, ["Assistance Manager"])
-		frappe.db.commit()
-
-	def setUp(self):
-		frappe.set_user("Administrator")
-		# every test its own client: the job commits, and a client has one live plan
-		self.customer = testing.ensure_customer(
-			f"Labo Premium {frappe.generate_hash(length=6)}",
-			f"C-P{frappe.generate_hash(length=6)}",
-			f"premium.{frappe.generate_hash(length=6)}@example.com",
-		)
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
+class TestPremiumSubscription(testing.AssistanceTestCase):
+	client_prefix = "Labo Premium"  # a client has one live plan: each test its own
 
 	def make(self, start: date, **values):
 		doc = frappe.get_doc(
@@ -67,19 +44,6 @@ class TestPremiumSubscription(FrappeTestCase):
 	def at(self, moment):
 		# time ticks on from the frozen instant, as it does on a site
 		return self.freeze_time(moment, tick=True)
-
-	def ticket(self):
-		return frappe.get_doc(
-			{
-				"doctype": "Assistance Ticket",
-				"subject": "Question de paramétrage",
-				"customer": self.customer,
-				"channel": "Phone",
-				"serial_no": "SN-P1",
-				"equipment_reference": "exocad",
-				"description": "Comment régler l'épaisseur minimale d'une chape en zircone ?",
-			}
-		).insert()
 
 	def test_r_sub_2_r_sub_5_three_years_renewals_notice_and_end(self):
 		with self.at(datetime(2026, 1, 1, 8, 0)):
@@ -143,7 +107,7 @@ class TestPremiumSubscription(FrappeTestCase):
 		with self.at(datetime(2026, 2, 1, 10, 0)):
 			sub = self.make(date(2026, 1, 1))
 			sub.notice_effective_end = date(2026, 6, 30)
-			self.assertRaises(SubscriptionRuleViolation, sub.save)
+			self.assertRaises(RuleViolation, sub.save)
 
 	def test_r_sub_6_termination_for_breach_is_for_managers_only(self):
 		with self.at(datetime(2026, 5, 5, 10, 0)):
@@ -170,7 +134,7 @@ class TestPremiumSubscription(FrappeTestCase):
 	def test_one_live_subscription_per_client(self):
 		with self.at(datetime(2026, 1, 1, 9, 0)):
 			self.make(date(2026, 1, 1))
-			self.assertRaises(SubscriptionRuleViolation, self.make, date(2026, 2, 1))
+			self.assertRaises(RuleViolation, self.make, date(2026, 2, 1))
 
 	def test_r_tkt_1_lapsed_licence_means_on_demand_tickets(self):
 		with self.at(datetime(2026, 4, 1, 10, 0)):

@@ -7,46 +7,37 @@ from datetime import timedelta
 from unittest.mock import patch
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime
 
 from dds_assistance import testing
 from dds_assistance.api import remote_session as api
 from dds_assistance.api import ticket as ticket_api
-from dds_assistance.dds_assistance.doctype.remote_session.remote_session import expire_overdue_sessions
-from dds_assistance.dds_assistance.doctype.remote_session_log.remote_session_log import HistoryIsAppendOnly
+from dds_assistance.dds_assistance.doctype.assistance_ticket.test_assistance_ticket import (
+	premium_for_client_b,
+)
+from dds_assistance.errors import HistoryIsAppendOnly, SessionStartRefused
+from dds_assistance.jobs.sessions import expire_overdue_sessions
+from dds_assistance.testing import AGENT, MANAGER
+from dds_assistance.testing import TECHNICIAN as TECH
 
 CLIENT_A, CLIENT_B = "Labo Dentaire Alpha", "Cabinet Beta"
 USER_A, USER_B = "client.alpha@example.com", "client.beta@example.com"
-TECH = "tech.dds@example.com"
 ROOKIE = "rookie.dds@example.com"
-AGENT = "agent.dds@example.com"
-MANAGER = "manager.dds@example.com"
 CHECKS = {"check_backup": 1, "check_apps_closed": 1, "check_reachable": 1, "check_connection": 1}
 
 
-class TestRemoteSession(FrappeTestCase):
+class TestRemoteSession(testing.AssistanceTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		testing.ensure_assistance_setup()
 		testing.ensure_customer(CLIENT_A, "C-ALPHA", USER_A)
 		testing.ensure_customer(CLIENT_B, "C-BETA", USER_B)
-		testing.ensure_staff_user(TECH, ["Assistance Technician"])
 		testing.ensure_staff_user(ROOKIE, ["Assistance Technician"])
-		testing.ensure_staff_user(AGENT, ["Assistance Agent"])
-		testing.ensure_staff_user(MANAGER, ["Assistance Manager"])
 		if not frappe.db.exists("Technician Authorisation", {"user": TECH, "revoked_on": ("is", "not set")}):
 			frappe.get_doc(
 				{"doctype": "Technician Authorisation", "user": TECH, "valid_from": "2020-01-01 00:00:00"}
 			).insert(ignore_permissions=True)
 		frappe.db.commit()
-
-	def setUp(self):
-		frappe.set_user("Administrator")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def paid_ticket(self, customer=CLIENT_A, pay=True):
 		ticket = frappe.get_doc(
@@ -134,7 +125,7 @@ class TestRemoteSession(FrappeTestCase):
 		first, second = self.propose(ticket), self.propose(ticket)
 		self.consent_as_client(first)
 		self.assertRaises(frappe.ValidationError, self.consent_as_client, first)  # given once
-		with self.assertRaises(api.SessionStartRefused) as caught:
+		with self.assertRaises(SessionStartRefused) as caught:
 			self.start_as(second)
 		self.assertIn("not consented", str(caught.exception))
 		self.assertIn("Refused", self.events(second))  # kept despite the refusal
@@ -142,7 +133,7 @@ class TestRemoteSession(FrappeTestCase):
 	def test_r_rs_6_unauthorised_expired_or_revoked_technician_is_refused(self):
 		session = self.propose(self.paid_ticket(), user=ROOKIE)
 		self.consent_as_client(session)
-		with self.assertRaises(api.SessionStartRefused) as caught:
+		with self.assertRaises(SessionStartRefused) as caught:
 			self.start_as(session, ROOKIE)
 		self.assertIn("technician authorisation", str(caught.exception))
 		auth = frappe.get_doc(
@@ -153,7 +144,7 @@ class TestRemoteSession(FrappeTestCase):
 				"valid_to": add_to_date(now_datetime(), days=-1),
 			}
 		).insert()
-		self.assertRaises(api.SessionStartRefused, self.start_as, session, ROOKIE)  # expired
+		self.assertRaises(SessionStartRefused, self.start_as, session, ROOKIE)  # expired
 		auth2 = frappe.get_doc(
 			{
 				"doctype": "Technician Authorisation",
@@ -166,38 +157,33 @@ class TestRemoteSession(FrappeTestCase):
 		frappe.set_user(MANAGER)
 		api.revoke_authorisation(auth2.name, "Fin de mission")
 		frappe.set_user("Administrator")
-		self.assertRaises(api.SessionStartRefused, self.start_as, session, ROOKIE)  # revoked
+		self.assertRaises(SessionStartRefused, self.start_as, session, ROOKIE)  # revoked
 		self.assertTrue(auth.name)
 
 	def test_r_rs_7_unpaid_ticket_is_refused(self):
 		session = self.propose(self.paid_ticket(pay=False))
 		self.consent_as_client(session)
-		with self.assertRaises(api.SessionStartRefused) as caught:
+		with self.assertRaises(SessionStartRefused) as caught:
 			self.start_as(session)
 		self.assertIn("not paid", str(caught.exception))
 
 	def test_r_rs_7_premium_request_needs_an_active_subscription(self):
-		facts = "dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket.subscription_fact_providers"
-		from dds_assistance.dds_assistance.doctype.assistance_ticket.test_assistance_ticket import (
-			premium_facts,
-		)
-
-		with patch(facts, return_value=[premium_facts]):
+		with patch("dds_assistance.clients.coverage", premium_for_client_b):
 			ticket = self.paid_ticket(customer=CLIENT_B)
 			session = self.propose(ticket)
 			self.consent_as_client(session, USER_B)
 			self.assertEqual(self.start_as(session)["status"], "In Progress")
 		session2 = self.propose(ticket)
 		self.consent_as_client(session2, USER_B)
-		with self.assertRaises(api.SessionStartRefused) as caught:  # no subscription any more
+		with self.assertRaises(SessionStartRefused) as caught:  # no subscription any more
 			self.start_as(session2)
 		self.assertIn("Premium subscription is not active", str(caught.exception))
 
 	def test_r_san_2_suspended_client_is_refused(self):
 		session = self.propose(self.paid_ticket())
 		self.consent_as_client(session)
-		with patch("dds_assistance.api.remote_session.is_suspended", return_value=True):
-			with self.assertRaises(api.SessionStartRefused) as caught:
+		with patch("dds_assistance.clients.is_suspended", return_value=True):
+			with self.assertRaises(SessionStartRefused) as caught:
 				self.start_as(session)
 		self.assertIn("suspended", str(caught.exception))
 

@@ -12,9 +12,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-
-class HistoryIsAppendOnly(frappe.PermissionError):
-	"""R-RS-4: the connection history cannot be altered."""
+from dds_assistance.errors import HistoryIsAppendOnly
 
 
 def refuse():

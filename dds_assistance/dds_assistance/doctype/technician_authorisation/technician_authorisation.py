@@ -8,8 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
-from dds_assistance.core.remote_sessions import authorisation_valid
-from dds_assistance.protection import changed_fields
+from dds_assistance.field_guards import changed_fields, guard_fields
 
 REVOCATION_FIELDS = ("revoked_on", "revoked_by", "revocation_reason", "granted_by", "granted_on")
 
@@ -18,37 +17,35 @@ class TechnicianAuthorisation(Document):
 	def validate(self):
 		if self.valid_to and get_datetime(self.valid_to) <= get_datetime(self.valid_from):
 			frappe.throw(_("The authorisation must end after it begins."), title=_("Invalid Dates"))
-		before = self.get_doc_before_save()
+
+		def revoked_period(before) -> list[str]:
+			return changed_fields(before, self, ("valid_from", "valid_to")) if before.revoked_on else []
+
+		before = guard_fields(
+			self,
+			action=REVOCATION_FIELDS,
+			extra=revoked_period,
+			message=_("A revocation is recorded through Revoke, and stays."),
+		)
 		if before is None:
 			self.granted_by, self.granted_on = frappe.session.user, now_datetime()
-			self.revoked_on = self.revoked_by = self.revocation_reason = None
-		elif not self.flags.dds_action:
-			changed = changed_fields(before, self, REVOCATION_FIELDS)
-			if before.revoked_on and (
-				str(before.valid_from) != str(self.valid_from)
-				or str(before.valid_to or "") != str(self.valid_to or "")
-			):
-				changed.append("valid_to")
-			if changed:
-				frappe.throw(_("A revocation is recorded through Revoke, and stays."), title=_("Not Allowed"))
 
 	def on_trash(self):
 		frappe.throw(_("Authorisations are kept: revoke it instead."), title=_("Not Allowed"))
 
-
-def is_authorised(user: str, at=None) -> bool:
-	"""R-RS-6: the user holds an authorisation valid at ``at`` (default: now)."""
-	at = get_datetime(at) if at else now_datetime()
-	for row in frappe.get_all(
-		"Technician Authorisation",
-		filters={"user": user, "valid_from": ("<=", at)},
-		fields=["valid_from", "valid_to", "revoked_on"],
-	):
-		if authorisation_valid(
-			get_datetime(row.valid_from),
-			get_datetime(row.valid_to) if row.valid_to else None,
-			get_datetime(row.revoked_on) if row.revoked_on else None,
-			at,
-		):
-			return True
-	return False
+	def revoke(self, reason: str) -> dict:
+		"""R-RS-6: a manager revokes the authorisation (the caller checks the role); the revocation stays."""
+		if self.revoked_on:
+			frappe.throw(_("This authorisation is already revoked."), title=_("Not Allowed"))
+		if not (reason or "").strip():
+			frappe.throw(_("Give the reason for the revocation."), title=_("Reason Required"))
+		self.flags.dds_action = True
+		self.update(
+			{
+				"revoked_on": now_datetime(),
+				"revoked_by": frappe.session.user,
+				"revocation_reason": reason.strip(),
+			}
+		)
+		self.save()
+		return {"revoked_on": self.revoked_on}

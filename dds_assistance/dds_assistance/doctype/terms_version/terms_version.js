@@ -7,7 +7,7 @@ frappe.ui.form.on("Terms Version", {
 		frm.add_custom_button(__("Inform the Clients"), () =>
 			frappe.confirm(__("Send this version to every client (portal notice and e-mail)?"), () =>
 				frappe
-					.call({ method: "dds_assistance.api.conduct.publish_terms", args: { terms_version: frm.doc.name }, freeze: true })
+					.call({ method: "dds_assistance.api.terms.publish_terms", args: { terms_version: frm.doc.name }, freeze: true })
 					.then((r) => {
 						frappe.show_alert(__("{0} clients informed.", [r.message.informed]));
 						frm.reload_doc();

@@ -7,7 +7,6 @@ R-ACC-2 made on purpose and found; a clean period shows none."""
 from datetime import datetime
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import now_datetime
 
 from dds_assistance import testing
@@ -22,11 +21,10 @@ JUNE = {"from_date": "2025-06-01", "to_date": "2025-06-30"}
 JULY = {"from_date": "2025-07-01", "to_date": "2025-07-31"}
 
 
-class TestReconciliation(FrappeTestCase):
+class TestReconciliation(testing.AssistanceTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		testing.ensure_assistance_setup()
 		tag = frappe.generate_hash(length=6)
 		cls.customer = testing.ensure_customer(f"Labo Compta {tag}", f"C-A{tag}")
 		frappe.db.commit()

@@ -1,6 +1,6 @@
 """Demo data for someone trying the app for the first time.
 
-    bench --site <site> execute dds_assistance.demo.make_demo_data
+    bench --site <site> execute dds_assistance.samples.demo.make_demo_data
 
 Makes believable records: clients with portal users and equipment, a Premium
 client, on-demand tickets in each state (a paid and an unpaid invoice among
@@ -12,7 +12,7 @@ otherwise makes a demo company with them. Run twice, it adds nothing.
 import frappe
 from frappe.utils import add_days, add_to_date, now_datetime, nowdate
 
-from dds_assistance import testing
+from dds_assistance.samples import records
 
 PASSWORD = "Demo-Assistance-2026"
 CLIENTS = (
@@ -29,22 +29,22 @@ def make_demo_data() -> dict:
 	if frappe.db.exists("Customer", CLIENTS[0][0]):
 		print("Demo data is already there.")
 		return {"created": False}
-	testing.ensure_system_defaults()
+	records.ensure_system_defaults()
 	settings = frappe.get_single("Assistance Settings")
 	if not (settings.company and settings.ticket_item and settings.sales_taxes_template):
-		testing.ensure_assistance_setup()
+		records.ensure_assistance_setup()
 	else:
-		testing.ensure_plan_item()
+		records.ensure_plan_item()
 
 	for name, number, email in CLIENTS:
-		testing.ensure_customer(name, number, email)
+		records.ensure_customer(name, number, email)
 		frappe.db.set_value("Customer", name, "email_id", email)
 		user = frappe.get_doc("User", email)
 		user.new_password = PASSWORD
 		user.language = "fr"
 		user.save(ignore_permissions=True)
-	testing.ensure_staff_user(TECHNICIAN, ["Assistance Technician"])
-	testing.ensure_staff_user(AGENT, ["Assistance Agent", "Assistance Manager"])
+	records.ensure_staff_user(TECHNICIAN, ["Assistance Technician"])
+	records.ensure_staff_user(AGENT, ["Assistance Agent", "Assistance Manager"])
 	frappe.get_doc(
 		{
 			"doctype": "Technician Authorisation",
@@ -60,7 +60,7 @@ def make_demo_data() -> dict:
 			"doctype": "Premium Subscription",
 			"customer": normandie,
 			"start_date": add_days(nowdate(), -300),
-			"item": testing.PLAN_ITEM,
+			"item": records.PLAN_ITEM,
 			"annual_price": 1188,
 			"licence_valid_until": add_days(nowdate(), 200),
 		}

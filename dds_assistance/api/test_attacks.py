@@ -9,15 +9,15 @@ import json
 from unittest.mock import patch
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dds_assistance import portal as pages
 from dds_assistance import testing
 from dds_assistance.api import portal
 from dds_assistance.api import remote_session as session_api
 from dds_assistance.api import ticket as ticket_api
-from dds_assistance.dds_assistance.doctype.assistance_ticket.assistance_ticket import PaymentRequiredError
+from dds_assistance.errors import PaymentRequiredError
 
 SCOPED = (
 	"Assistance Ticket",
@@ -51,7 +51,7 @@ def refused_or_empty(call) -> object:
 		return type(error).__name__
 
 
-class TestCrossClientReads(FrappeTestCase):
+class TestCrossClientReads(testing.AssistanceTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -113,8 +113,8 @@ class TestCrossClientReads(FrappeTestCase):
 				yield lambda d=doctype, f=filters: client.get_count(d, filters=f)
 			yield lambda d=doctype: frappe.get_list(d, fields=["*"], limit_page_length=0)
 		for name in list(self.records.values()) + [self.complaint, "TKT-2026-00001"]:
-			yield lambda n=name: portal.ticket_detail(n)
-			yield lambda n=name: portal.session_detail(n)
+			yield lambda n=name: pages.ticket_detail(n)
+			yield lambda n=name: pages.session_detail(n)
 			yield lambda n=name: portal.reply(n, "x")
 			yield lambda n=name: portal.notice_preview(n)
 			yield lambda n=name: portal.give_notice(n)
@@ -125,9 +125,9 @@ class TestCrossClientReads(FrappeTestCase):
 			yield lambda n=name: ticket_api.response_countdown(n)
 			yield lambda n=name: ticket_api.payments(n)
 		yield lambda: client.get("Assistance Settings", "Assistance Settings")
-		yield lambda: portal.my_overview()
-		yield lambda: portal.complaints_context()
-		yield lambda: portal.terms_context()
+		yield lambda: pages.my_overview()
+		yield lambda: pages.complaints_context()
+		yield lambda: pages.terms_context()
 		file = frappe.get_doc("File", {"file_url": self.file_url})
 		yield lambda: frappe.has_permission("File", "read", doc=file, throw=True)
 		yield lambda: client.get("File", file.name)
@@ -147,7 +147,7 @@ class TestCrossClientReads(FrappeTestCase):
 		self.assertGreaterEqual(count, 200)
 
 
-class TestMalformedInputs(FrappeTestCase):
+class TestMalformedInputs(testing.AssistanceTestCase):
 	"""≥ 1000 generated inputs on the portal and desk endpoints: every refusal is a
 	clear 4xx error, and nothing is left half-saved."""
 
@@ -221,11 +221,10 @@ class TestMalformedInputs(FrappeTestCase):
 		self.call("Administrator", session_api.propose, self.data["ticket"], reason, note, minutes)
 
 
-class TestGatesEverywhere(FrappeTestCase):
+class TestGatesEverywhere(testing.AssistanceTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		testing.ensure_assistance_setup()
 		cls.customer = testing.ensure_customer(
 			f"Labo Portes {frappe.generate_hash(length=5)}", f"C-G{frappe.generate_hash(length=5)}"
 		)
@@ -282,11 +281,10 @@ class TestGatesEverywhere(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("Remote Session", session.name, "status"), "Requested")
 
 
-class TestJobKilledMidRun(FrappeTestCase):
+class TestJobKilledMidRun(testing.AssistanceTestCase):
 	def test_r_sub_5_a_killed_run_is_finished_by_the_next_one_without_duplicates(self):
-		from dds_assistance.integrations import subscription
+		from dds_assistance.jobs import subscriptions
 
-		testing.ensure_assistance_setup()
 		names = []
 		with self.freeze_time("2026-03-01 09:00:00", tick=True):
 			for _ in range(4):
@@ -304,7 +302,7 @@ class TestJobKilledMidRun(FrappeTestCase):
 				).insert()
 				names.append(doc.name)
 		frappe.db.commit()
-		real, calls = subscription.process_subscription, []
+		real, calls = subscriptions.process_one, []
 
 		def dying(name, today=None):
 			calls.append(name)
@@ -313,11 +311,11 @@ class TestJobKilledMidRun(FrappeTestCase):
 			return real(name, today)
 
 		with self.freeze_time("2027-03-02 03:00:00", tick=True):
-			with patch.object(subscription, "process_subscription", dying):
-				self.assertRaises(SystemExit, subscription.process_all)
+			with patch.object(subscriptions, "process_one", dying):
+				self.assertRaises(SystemExit, subscriptions.process_all)
 			frappe.db.rollback()
-			subscription.process_all()
-			subscription.process_all()
+			subscriptions.process_all()
+			subscriptions.process_all()
 		for name in names:
 			terms = frappe.get_all(
 				"Sales Invoice",

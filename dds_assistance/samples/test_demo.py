@@ -6,7 +6,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from dds_assistance import demo
+from dds_assistance.samples import demo
 
 
 class TestDemoData(FrappeTestCase):

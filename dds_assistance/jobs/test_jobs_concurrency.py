@@ -8,19 +8,16 @@ import subprocess
 from datetime import timedelta
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, get_bench_path, now_datetime, nowdate
 
 from dds_assistance import testing
+from dds_assistance.testing import MANAGER, TECHNICIAN
 
 
-class TestJobsTwiceAndAtOnce(FrappeTestCase):
+class TestJobsTwiceAndAtOnce(testing.AssistanceTestCase):
 	def prepare(self) -> dict:
-		testing.ensure_assistance_setup()
-		tag = frappe.generate_hash(length=6)
-		user = f"jobs.{tag}@example.com"
-		customer = testing.ensure_customer(f"Labo Jobs {tag}", f"C-J{tag}", user)
-		tech = testing.ensure_staff_user("tech.dds@example.com", ["Assistance Technician"])
+		customer, _user = self.new_client("Labo Jobs")
+		tech = TECHNICIAN
 		if not frappe.db.exists("Technician Authorisation", {"user": tech, "revoked_on": ("is", "not set")}):
 			frappe.get_doc(
 				{"doctype": "Technician Authorisation", "user": tech, "valid_from": "2020-01-01 00:00:00"}
@@ -111,7 +108,7 @@ class TestJobsTwiceAndAtOnce(FrappeTestCase):
 			"sla_mails": frappe.db.count("Email Queue", {"reference_name": made["ticket"]}),
 			"complaint_alerts": frappe.db.count(
 				"Notification Log",
-				{"document_name": made["complaint"], "for_user": "manager.dds@example.com"},
+				{"document_name": made["complaint"], "for_user": MANAGER},
 			),
 			"sla_state": frappe.db.get_value("Assistance Ticket", made["ticket"], "sla_status"),
 		}
@@ -129,7 +126,6 @@ class TestJobsTwiceAndAtOnce(FrappeTestCase):
 			self.assertEqual(worker.returncode, 0, err[-2000:])
 
 	def test_jobs_twice_in_a_row_and_two_at_once(self):
-		testing.ensure_staff_user("manager.dds@example.com", ["Assistance Manager"])
 		made = self.prepare()
 		errors = frappe.db.count("Error Log")
 		self.run_jobs(processes=2)  # two workers at once

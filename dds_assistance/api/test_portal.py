@@ -8,32 +8,26 @@ names give "not found" and reveal nothing; guests and staff are refused."""
 import base64
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime, nowdate
 
+from dds_assistance import portal as pages
 from dds_assistance import testing
 from dds_assistance.api import portal
 from dds_assistance.api import remote_session as session_api
+from dds_assistance.testing import AGENT
 
-AGENT = "agent.dds@example.com"
-TECH = "tech.dds@example.com"
 DESCRIPTION = "Le calcul de la marge de la couronne échoue depuis la mise à jour 3.2."
 
 
-class TestPortal(FrappeTestCase):
+class TestPortal(testing.AssistanceTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		testing.ensure_assistance_setup()
 		data = testing.portal_fixture()
 		cls.a, cls.b = data["client_a"], data["client_b"]
 		cls.user_a, cls.user_b = data["user_a"], data["user_b"]
 		cls.ticket, cls.session, cls.subscription = data["ticket"], data["session"], data["subscription"]
-		testing.ensure_staff_user(AGENT, ["Assistance Agent"])
 		frappe.db.commit()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def as_user(self, user):
 		frappe.set_user(user)
@@ -43,9 +37,9 @@ class TestPortal(FrappeTestCase):
 		for user in ("Guest", AGENT):
 			self.as_user(user)
 			for call in (
-				lambda: portal.my_overview(),
+				lambda: pages.my_overview(),
 				lambda: portal.create_request(DESCRIPTION, "x", None, "SN", "REF"),
-				lambda: portal.ticket_detail(self.ticket),
+				lambda: pages.ticket_detail(self.ticket),
 				lambda: portal.reply(self.ticket, "bonjour"),
 				lambda: portal.give_notice(self.subscription),
 				lambda: portal.file_complaint("x", "y"),
@@ -57,8 +51,8 @@ class TestPortal(FrappeTestCase):
 		self.as_user(self.user_b)
 		subject = frappe.db.get_value("Assistance Ticket", self.ticket, "subject")
 		for call in (
-			lambda: portal.ticket_detail(self.ticket),
-			lambda: portal.session_detail(self.session),
+			lambda: pages.ticket_detail(self.ticket),
+			lambda: pages.session_detail(self.session),
 			lambda: portal.reply(self.ticket, "intrusion"),
 			lambda: portal.attach_file(self.ticket, "a.txt", base64.b64encode(b"x").decode()),
 			lambda: portal.give_notice(self.subscription),
@@ -68,14 +62,14 @@ class TestPortal(FrappeTestCase):
 			lambda: portal.create_request(
 				DESCRIPTION, "x", frappe.db.get_value("Assistance Equipment", {"customer": self.a})
 			),
-			lambda: portal.ticket_detail("TKT-0000-00000"),
+			lambda: pages.ticket_detail("TKT-0000-00000"),
 		):
 			with self.assertRaises(frappe.DoesNotExistError) as caught:
 				call()
 			self.assertNotIn(subject, str(caught.exception))
 			self.assertNotIn(self.a, str(caught.exception))
 		self.assertRaises(frappe.PermissionError, session_api.consent, self.session, 1, 1, 1, 1)
-		self.assertNotIn(self.ticket, [t.name for t in portal.my_overview()["tickets"]])
+		self.assertNotIn(self.ticket, [t.name for t in pages.my_overview()["tickets"]])
 
 	# ---------------------------------------------------------------- requests
 	def test_r_tkt_8_portal_refuses_an_incomplete_request(self):
@@ -103,7 +97,7 @@ class TestPortal(FrappeTestCase):
 		self.assertIsNone(result["late"])
 		ticket = frappe.get_doc("Assistance Ticket", result["name"])
 		self.assertEqual((ticket.customer, ticket.channel, ticket.status), (self.a, "Portal", "New"))
-		self.assertIn(result["name"], [t.name for t in portal.my_overview()["tickets"]])
+		self.assertIn(result["name"], [t.name for t in pages.my_overview()["tickets"]])
 		url = portal.attach_file(result["name"], "capture.png", base64.b64encode(b"\x89PNG fake").decode())[
 			"file_url"
 		]
@@ -144,7 +138,7 @@ class TestPortal(FrappeTestCase):
 		).insert()
 		try:
 			self.as_user(self.user_b)
-			self.assertTrue(portal.my_overview()["suspended"])
+			self.assertTrue(pages.my_overview()["suspended"])
 			self.assertRaises(
 				frappe.ValidationError, portal.create_request, DESCRIPTION, "x", None, "SN", "REF"
 			)
@@ -164,7 +158,7 @@ class TestPortal(FrappeTestCase):
 	# ---------------------------------------------------------------- session, plan, complaint
 	def test_r_rs_1_client_consents_to_their_session_on_the_portal(self):
 		self.as_user(self.user_a)
-		detail = portal.session_detail(self.session)
+		detail = pages.session_detail(self.session)
 		self.assertEqual(detail["session"].name, self.session)
 		if detail["session"].status == "Requested":
 			session_api.consent(self.session, 1, 1, 1, 1)
@@ -189,9 +183,9 @@ class TestPortal(FrappeTestCase):
 		self.as_user(self.user_a)
 		result = portal.file_complaint("Délai", "Réponse arrivée tard.", self.ticket)
 		self.assertTrue(result["ack_due"])
-		self.assertIn(result["name"], [c.name for c in portal.complaints_context()["complaints"]])
+		self.assertIn(result["name"], [c.name for c in pages.complaints_context()["complaints"]])
 		self.as_user(self.user_b)
-		self.assertNotIn(result["name"], [c.name for c in portal.complaints_context()["complaints"]])
+		self.assertNotIn(result["name"], [c.name for c in pages.complaints_context()["complaints"]])
 
 	def test_no_delete_from_the_portal(self):
 		self.as_user(self.user_a)

@@ -1,0 +1,14 @@
+"""Desk door on a Terms Version (R-TERMS-3)."""
+
+import frappe
+from frappe import _
+
+from dds_assistance.api._common import locked_doc
+from dds_assistance.staff import require_manager
+
+
+@frappe.whitelist(methods=["POST"])
+def publish_terms(terms_version: str) -> dict:
+	"""Inform every client of a new version (portal notice and e-mail)."""
+	require_manager(_("Only an Assistance Manager can publish terms."))
+	return {"informed": locked_doc("Terms Version", terms_version).publish()}

@@ -1,0 +1,256 @@
+"""Sample records a site needs to run the app, made by the app itself — shared by
+the demo data (``samples.demo``) and the bench tests (``testing.py``).
+
+ERPNext's basic masters (only if the site has never run the setup wizard), a
+company with its chart of accounts and fiscal years, a 20 % VAT-included tax
+template, the ticket and plan Items, clients with their contacts and portal
+users, staff users — and Assistance Settings pointing at them.
+Every function is idempotent.
+"""
+
+import frappe
+from frappe.utils import getdate, nowdate
+
+COMPANY = "DDS Test SAS"
+ABBR = "DDST"
+ITEM = "DDS-TICKET-TEST"
+TAX_TEMPLATE = f"TVA 20% incluse - {ABBR}"
+
+
+def ensure_system_defaults():
+	"""A site that never ran the setup wizard lacks what invoices need (number and
+	date formats, country, currency): fill only what is empty."""
+	defaults = {
+		"language": "fr",
+		"number_format": "#.###,##",
+		"date_format": "dd-mm-yyyy",
+		"country": "France",
+		"currency": "EUR",
+	}
+	for fieldname, value in defaults.items():
+		if not frappe.db.get_single_value("System Settings", fieldname):
+			frappe.db.set_single_value("System Settings", fieldname, value)
+	if not frappe.db.get_default("currency"):
+		frappe.db.set_default("currency", "EUR")
+	frappe.local.lang = frappe.local.lang or "fr"
+	frappe.clear_cache()
+
+
+def ensure_masters():
+	if frappe.db.exists("Item Group", "All Item Groups") and frappe.db.exists("Warehouse Type", "Transit"):
+		return
+	from erpnext.setup.setup_wizard.operations.install_fixtures import install
+
+	install(country="France")
+
+
+def ensure_company() -> str:
+	ensure_masters()
+	if not frappe.db.exists("Company", COMPANY):
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": COMPANY,
+				"abbr": ABBR,
+				"default_currency": "EUR",
+				"country": "France",
+				"chart_of_accounts": "Standard",
+			}
+		).insert(ignore_permissions=True)
+	for year in range(2024, getdate(nowdate()).year + 5):
+		ensure_fiscal_year(year)
+	if not frappe.db.exists("Price List", "DDS Tarifs EUR"):
+		frappe.get_doc(
+			{"doctype": "Price List", "price_list_name": "DDS Tarifs EUR", "currency": "EUR", "selling": 1}
+		).insert(ignore_permissions=True)
+	return COMPANY
+
+
+def ensure_fiscal_year(year: int):
+	for y in (year,):
+		name = str(y)
+		if frappe.db.exists("Fiscal Year", name):
+			fy = frappe.get_doc("Fiscal Year", name)
+			if not any(row.company == COMPANY for row in fy.companies) and fy.companies:
+				fy.append("companies", {"company": COMPANY})
+				fy.save(ignore_permissions=True)
+			continue
+		if frappe.db.get_value(
+			"Fiscal Year", {"year_start_date": ("<=", f"{y}-06-30"), "year_end_date": (">=", f"{y}-06-30")}
+		):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Fiscal Year",
+				"year": name,
+				"year_start_date": f"{y}-01-01",
+				"year_end_date": f"{y}-12-31",
+			}
+		).insert(ignore_permissions=True)
+
+
+def ensure_tax_template() -> str:
+	account = f"TVA collectée - {ABBR}"
+	if not frappe.db.exists("Account", account):
+		parent = frappe.db.get_value(
+			"Account", {"company": COMPANY, "account_name": "Duties and Taxes", "is_group": 1}
+		)
+		frappe.get_doc(
+			{
+				"doctype": "Account",
+				"account_name": "TVA collectée",
+				"company": COMPANY,
+				"parent_account": parent,
+				"account_type": "Tax",
+				"tax_rate": 20,
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.exists("Sales Taxes and Charges Template", TAX_TEMPLATE):
+		frappe.get_doc(
+			{
+				"doctype": "Sales Taxes and Charges Template",
+				"title": "TVA 20% incluse",
+				"company": COMPANY,
+				"taxes": [
+					{
+						"charge_type": "On Net Total",
+						"account_head": account,
+						"description": "TVA 20 %",
+						"rate": 20,
+						"included_in_print_rate": 1,
+					}
+				],
+			}
+		).insert(ignore_permissions=True)
+	return TAX_TEMPLATE
+
+
+def ensure_service_item(code: str, name: str) -> str:
+	if not frappe.db.exists("Item", code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": code,
+				"item_name": name,
+				"item_group": "Services",
+				"stock_uom": "Nos",
+				"is_stock_item": 0,
+				"include_item_in_manufacturing": 0,
+			}
+		).insert(ignore_permissions=True)
+	return code
+
+
+PLAN_ITEM = "DDS-PREMIUM-TEST"
+
+
+def ensure_item() -> str:
+	return ensure_service_item(ITEM, "Ticket d'assistance exocad (test)")
+
+
+def ensure_plan_item() -> str:
+	return ensure_service_item(PLAN_ITEM, "Assistance Premium exocad - forfait annuel (test)")
+
+
+def ensure_assistance_setup() -> dict:
+	"""Company, tax template, item — and Assistance Settings pointing at them."""
+	ensure_system_defaults()
+	company = ensure_company()
+	template = ensure_tax_template()
+	item = ensure_item()
+	ensure_plan_item()
+	settings = frappe.get_single("Assistance Settings")
+	if (settings.company, settings.ticket_item, settings.sales_taxes_template) != (company, item, template):
+		settings.company, settings.ticket_item, settings.sales_taxes_template = company, item, template
+		settings.ticket_price = settings.ticket_price or 100
+		settings.save(ignore_permissions=True)
+	frappe.db.commit()
+	return {"company": company, "item": item, "tax_template": template}
+
+
+def ensure_customer(name: str, client_number: str, portal_user: str | None = None) -> str:
+	"""A client (Customer) with a client number, a contact, and optionally a portal user."""
+	if not frappe.db.exists("Customer", name):
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": name,
+				"customer_type": "Company",
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0})
+				or "All Customer Groups",
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories",
+				"dds_client_number": client_number,
+			}
+		).insert(ignore_permissions=True)
+	if portal_user:
+		ensure_portal_user(portal_user, name)
+	return name
+
+
+def _insert_user(values: dict):
+	"""Test users come by the dozen: Frappe's 60-a-minute sign-up throttle is for
+	the public, not for test records."""
+	in_import = frappe.flags.in_import
+	frappe.flags.in_import = True  # (which also skips field defaults: they are given here)
+	try:
+		frappe.get_doc({"enabled": 1, "language": "fr", **values}).insert(ignore_permissions=True)
+	finally:
+		frappe.flags.in_import = in_import
+
+
+def _enable(email: str):
+	if not frappe.db.get_value("User", email, "enabled"):
+		frappe.db.set_value("User", email, "enabled", 1)
+
+
+def ensure_portal_user(email: str, customer: str) -> str:
+	if not frappe.db.exists("User", email):
+		_insert_user(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0],
+				"user_type": "Website User",
+				"send_welcome_email": 0,
+				"roles": [{"role": "Assistance Client"}, {"role": "Customer"}],
+			}
+		)
+	_enable(email)
+	ensure_roles(email, ["Assistance Client", "Customer"])
+	customer_doc = frappe.get_doc("Customer", customer)
+	if not any(row.user == email for row in customer_doc.get("portal_users", [])):
+		customer_doc.append("portal_users", {"user": email})
+		customer_doc.save(ignore_permissions=True)
+	if not frappe.db.get_value("Contact Email", {"email_id": email, "parenttype": "Contact"}):
+		frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": email.split("@")[0],
+				"email_ids": [{"email_id": email, "is_primary": 1}],
+				"links": [{"link_doctype": "Customer", "link_name": customer}],
+			}
+		).insert(ignore_permissions=True)
+	return email
+
+
+def ensure_staff_user(email: str, roles: list[str]) -> str:
+	if not frappe.db.exists("User", email):
+		_insert_user(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0],
+				"send_welcome_email": 0,
+				"roles": [{"role": role} for role in roles],
+			}
+		)
+	_enable(email)
+	ensure_roles(email, roles)
+	return email
+
+
+def ensure_roles(email: str, roles: list[str]):
+	user = frappe.get_doc("User", email)
+	missing = [role for role in roles if role not in {row.role for row in user.roles}]
+	if missing:
+		user.add_roles(*missing)
