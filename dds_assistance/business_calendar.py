@@ -2,7 +2,7 @@
 
 ``get_business_calendar()`` is the one place the site's calendar is built:
 opening windows and time zone from Assistance Settings, closed dates from the
-chosen ERPNext Holiday List (years the list does not cover fall back to the
+chosen ERPNext Holiday List (the days the list does not cover fall back to the
 French public holidays of the core). The inputs are cached in Redis and the
 built calendar per process; saving the settings or a Holiday List drops both.
 
@@ -20,7 +20,7 @@ from frappe.utils import get_datetime, get_system_timezone, getdate, now_datetim
 
 from dds_assistance.core.business_time import BusinessCalendar, french_public_holidays
 
-CALENDAR_CACHE_KEY = "dds_assistance:business_calendar_inputs"
+CALENDAR_CACHE_KEY = "dds_assistance:business_calendar_inputs:v2"
 
 
 def clear_calendar_cache(*args, **kwargs):
@@ -28,16 +28,30 @@ def clear_calendar_cache(*args, **kwargs):
 	frappe.cache.delete_value(CALENDAR_CACHE_KEY)
 
 
+def calendar_changed(reason: str, source_doctype: str | None = None, source_name: str | None = None):
+	"""The calendar changed: drop the cache now and, once this transaction is
+	committed, recompute the pending deadlines it moves, in the background
+	(``jobs.deadlines``; R-TIME-5, R-AVAIL-2)."""
+	clear_calendar_cache()
+	frappe.enqueue(
+		"dds_assistance.jobs.deadlines.recompute_open_deadlines",
+		queue="long",
+		enqueue_after_commit=True,
+		reason=reason,
+		source_doctype=source_doctype,
+		source_name=source_name,
+	)
+
+
 def _calendar_inputs() -> tuple:
 	settings = frappe.get_cached_doc("Assistance Settings")
 	windows = tuple(settings.window_triples())
-	covered_years: tuple[int, ...] = ()
+	covered: tuple[str, str] | tuple = ()
 	closed: tuple[str, ...] = ()
 	if settings.holiday_list:
 		bounds = frappe.db.get_value("Holiday List", settings.holiday_list, ["from_date", "to_date"])
 		if bounds:
-			first, last = getdate(bounds[0]), getdate(bounds[1])
-			covered_years = tuple(range(first.year, last.year + 1))
+			covered = (str(getdate(bounds[0])), str(getdate(bounds[1])))
 			closed = tuple(
 				str(day)
 				for day in frappe.get_all(
@@ -47,21 +61,29 @@ def _calendar_inputs() -> tuple:
 					order_by="holiday_date asc",
 				)
 			)
-	return (windows, (settings.time_zone or "Europe/Paris").strip(), covered_years, closed)
+	return (windows, (settings.time_zone or "Europe/Paris").strip(), covered, closed)
 
 
 @lru_cache(maxsize=16)
 def _build_calendar(inputs: tuple) -> BusinessCalendar:
-	windows, time_zone, covered_years, closed = inputs
-	listed: dict[int, set[date]] = {year: set() for year in covered_years}
+	"""R-TIME-2: inside the Holiday List's period its dates are the closed days (a
+	manager may add closures or remove a day); outside it — other years, or the
+	part of a year the list does not cover — the French public holidays."""
+	windows, time_zone, covered, closed = inputs
+	first, last = (
+		(date.fromisoformat(covered[0]), date.fromisoformat(covered[1])) if covered else (None, None)
+	)
+	listed: dict[int, set[date]] = {}
 	for value in closed:
 		day = date.fromisoformat(value)
 		listed.setdefault(day.year, set()).add(day)
 
 	def closed_dates(year: int):
-		if year in listed:
-			return listed[year]
-		return french_public_holidays(year)
+		public = french_public_holidays(year)
+		if first is None:
+			return public
+		outside = {day for day in public if not first <= day <= last}
+		return outside | listed.get(year, set())
 
 	return BusinessCalendar(windows, closed_dates, time_zone)
 

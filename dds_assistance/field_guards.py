@@ -1,13 +1,13 @@
 """Fields that only the app's own actions may change — never a direct edit from
 the desk, REST, list bulk edit or code (R-TKT-2, R-TKT-4, R-TKT-10, R-RS-4 …).
 
-One guard for every doctype, called first in ``validate``:
+One guard for every doctype, called first in ``validate``, with three kinds of field:
 
-* on a new document, the action fields start empty (the controller fills them)
-  unless an action of the app made the document;
-* on an existing one, a guarded field changes only when an action of the app
-  sets ``doc.flags.dds_action`` (the action has checked its own rule first);
-* a field named in ``frozen`` never changes once it holds a value, action or not.
+* ``action``: set by the app alone — empty on a new document unless an action of
+  the app made it, then changed only when an action sets ``doc.flags.dds_action``
+  (the action has checked its own rule first);
+* ``kept``: given when the document is made, then changed only by an action;
+* ``frozen``: never changes once it holds a value, action or not.
 """
 
 import frappe
@@ -52,7 +52,7 @@ def changed_fields(before, doc, fieldnames) -> list[str]:
 	return [f for f in fieldnames if _value(before, f) != _value(doc, f)]
 
 
-def guard_fields(doc, action=(), frozen=(), extra=None, exc=RuleViolation, message=None):
+def guard_fields(doc, action=(), kept=(), frozen=(), extra=None, exc=RuleViolation, message=None):
 	"""Apply the rules above. ``extra(before)`` names further fields whose change
 	is refused in the document's current state (e.g. once a session has started).
 	Returns the document as it was before this save (None when new)."""
@@ -64,7 +64,7 @@ def guard_fields(doc, action=(), frozen=(), extra=None, exc=RuleViolation, messa
 		return None
 	refused = [f for f in frozen if before.get(f) and _value(before, f) != _value(doc, f)]
 	if not doc.flags.dds_action:
-		refused += changed_fields(before, doc, [f for f in action if f not in refused])
+		refused += changed_fields(before, doc, [f for f in (*action, *kept) if f not in refused])
 		refused += extra(before) if extra else []
 	if refused:
 		frappe.throw(

@@ -68,7 +68,13 @@ has_permission = {
 	"Assistance Tool Installation": "dds_assistance.permissions.tool_has_permission",
 	"Assistance Complaint": "dds_assistance.permissions.complaint_has_permission",
 	"Terms Notice": "dds_assistance.permissions.terms_notice_has_permission",
+	# what the app made for a client (attachments, replies) is never the client's to change
+	"File": "dds_assistance.permissions.file_has_permission",
+	"Communication": "dds_assistance.permissions.communication_has_permission",
 }
+
+# Every response: stored files never served as pages, SVG, XML or scripts
+after_request = ["dds_assistance.responses.harden_file_download"]
 
 # Scheduled tasks
 # ---------------

@@ -49,3 +49,57 @@ session_log_query_conditions, session_log_has_permission = _customer_scoped("Rem
 tool_query_conditions, tool_has_permission = _customer_scoped("Assistance Tool Installation")
 complaint_query_conditions, complaint_has_permission = _customer_scoped("Assistance Complaint")
 terms_notice_query_conditions, terms_notice_has_permission = _customer_scoped("Terms Notice")
+
+
+# ---------------------------------------------------------------------------- what a client never writes
+# The records the app makes on a client's behalf (portal requests, replies,
+# attachments, complaints, consents) are written by the app's own actions only:
+# through Frappe's generic APIs (set_value, save, delete, rename …) a client may
+# read what is theirs and change nothing.
+CLIENT_RECORDS = frozenset(
+	{
+		"Assistance Ticket",
+		"Remote Session",
+		"Remote Session Log",
+		"Assistance Complaint",
+		"Premium Subscription",
+		"Assistance Equipment",
+		"Assistance Tool Installation",
+		"Terms Notice",
+	}
+)
+READS = frozenset({"read", "select", "print", "email", "export", "report"})
+
+
+def _client_record(doctype: str | None, name: str | None) -> tuple[str, str] | None:
+	"""The app's record a File or Communication belongs to (a Communication's file
+	belongs to the Communication's record)."""
+	if doctype == "Communication" and name:
+		doctype, name = frappe.db.get_value(
+			"Communication", name, ["reference_doctype", "reference_name"]
+		) or (
+			None,
+			None,
+		)
+	return (doctype, name) if doctype in CLIENT_RECORDS and name else None
+
+
+def _client_may(record: tuple[str, str] | None, ptype: str | None, user: str | None) -> bool | None:
+	"""None: not the app's to decide (staff, or not a client record); else whether
+	the client may do ``ptype`` — read what is theirs, write nothing."""
+	if record is None or is_staff(user):
+		return None
+	if (ptype or "read") not in READS:
+		return False
+	customer = frappe.db.get_value(record[0], record[1], "customer")
+	return None if customer and customer in customers_of(user) else False
+
+
+def file_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	return _client_may(
+		_client_record(doc.get("attached_to_doctype"), doc.get("attached_to_name")), ptype, user
+	)
+
+
+def communication_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	return _client_may(_client_record(doc.get("reference_doctype"), doc.get("reference_name")), ptype, user)

@@ -6,6 +6,8 @@ server — through the Customer's Portal Users table — and filters by it befor
 anything else. A name that is not the client's gives "not found", never its
 title or its existence. The portal's writes are in ``api.portal``."""
 
+from email.utils import getaddresses, parseaddr
+
 import frappe
 from frappe import _
 from frappe.utils import now_datetime, nowdate
@@ -122,16 +124,6 @@ def ticket_detail(name: str) -> dict:
 	customer = client()
 	own("Assistance Ticket", name, customer)
 	ticket = frappe.get_doc("Assistance Ticket", name)
-	messages = frappe.get_all(
-		"Communication",
-		filters={
-			"reference_doctype": "Assistance Ticket",
-			"reference_name": name,
-			"communication_type": "Communication",
-		},
-		fields=["sent_or_received", "content", "communication_date", "sender_full_name"],
-		order_by="communication_date asc",
-	)
 	sessions = frappe.get_all(
 		"Remote Session",
 		filters={"ticket": name, "customer": customer},
@@ -145,11 +137,48 @@ def ticket_detail(name: str) -> dict:
 	)
 	return {
 		"ticket": ticket,
-		"messages": messages,
+		"messages": conversation(ticket, customer),
 		"sessions": sessions,
 		"files": files,
 		"suspended": suspension_message(customer),
 	}
+
+
+def conversation(ticket, customer: str) -> list[dict]:
+	"""The ticket's messages the client took part in: mail they sent, mail sent to
+	them, their portal replies — never mail between staff (R-TKT-11)."""
+	addresses = {e.lower() for e in clients.client_emails(customer)}
+	addresses |= {e.strip().lower() for e in (ticket.raised_by, frappe.session.user) if e}
+	messages = frappe.get_all(
+		"Communication",
+		filters={
+			"reference_doctype": "Assistance Ticket",
+			"reference_name": ticket.name,
+			"communication_type": "Communication",
+		},
+		fields=[
+			"sent_or_received",
+			"content",
+			"communication_date",
+			"sender_full_name",
+			"sender",
+			"recipients",
+			"cc",
+		],
+		order_by="communication_date asc",
+	)
+
+	def involves_client(message) -> bool:
+		if message.sent_or_received == "Received":
+			return (parseaddr(message.sender or "")[1] or "").lower() in addresses
+		sent_to = getaddresses([message.recipients or "", message.cc or ""])
+		return any(address.lower() in addresses for _name, address in sent_to)
+
+	return [
+		{key: m[key] for key in ("sent_or_received", "content", "communication_date", "sender_full_name")}
+		for m in messages
+		if involves_client(m)
+	]
 
 
 def session_detail(name: str) -> dict:

@@ -7,6 +7,7 @@ from dds_assistance.core import terms as core
 
 
 def terms_versions() -> list[core.TermsVersion]:
+	"""The published versions (clients informed): a draft is in force for no one (R-TERMS-3)."""
 	return [
 		core.TermsVersion(
 			v.kind,
@@ -18,6 +19,7 @@ def terms_versions() -> list[core.TermsVersion]:
 		for v in frappe.get_all(
 			"Terms Version",
 			fields=["kind", "reference", "version_label", "publication_date", "effective_date"],
+			filters={"published_on": ("is", "set")},
 		)
 	]
 

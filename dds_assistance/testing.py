@@ -64,6 +64,10 @@ def ensure_assistance_setup() -> dict:
 	return records.ensure_assistance_setup()
 
 
+# real files of the types clients send (R-TKT-8: their content is checked)
+SAMPLE_STL = b"solid crown\n facet normal 0 0 1\n  outer loop\n  endloop\n endfacet\nendsolid crown\n"
+SAMPLE_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
+
 DESCRIPTION = "exocad ne démarre plus après la mise à jour du pilote graphique, écran noir."
 
 
@@ -208,8 +212,26 @@ def portal_fixture() -> dict:
 			.insert(ignore_permissions=True)
 			.name
 		)
+	# a page attached to the ticket as if an e-mail had brought it: served only as a download
+	page_url = frappe.db.get_value(
+		"File", {"attached_to_name": ticket, "file_name": ("like", "page-jointe%.shtml")}, "file_url"
+	)
+	if not page_url:
+		page = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": "page-jointe.shtml",
+				"attached_to_doctype": "Assistance Ticket",
+				"attached_to_name": ticket,
+				"is_private": 1,
+				"content": b"<html><script>document.title='pwned'</script></html>",
+			}
+		)
+		page.flags.ignore_permissions = True
+		page_url = page.insert().file_url
 	frappe.db.commit()
 	return {
+		"page_url": page_url,
 		"client_a": PORTAL_A[0],
 		"client_b": PORTAL_B[0],
 		"user_a": PORTAL_A[2],

@@ -66,3 +66,22 @@ def test_r_acc_2_cancelled_or_returned_invoice_on_served_ticket():
 def test_r_acc_2_amount_differs_from_the_tariff():
 	assert anomalies([ticket()], [invoice(total=120.0)])["T1"] == [a.AMOUNT_MISMATCH]
 	assert anomalies([ticket(tariff=120.0)], [invoice(total=120.0)])["T1"] == []
+
+
+def test_r_acc_2_work_status_on_an_unpaid_ticket():
+	for status in ("Open", "In Progress", "Waiting on Client"):
+		assert anomalies([ticket(status=status)], [invoice(outstanding=100)])["T1"] == [a.UNPAID_WORK]
+	assert anomalies([ticket(status="Awaiting Payment")], [invoice(outstanding=100)])["T1"] == []
+	assert anomalies([ticket(status="In Progress", coverage="Premium")], [])["T1"] == []
+
+
+def test_r_acc_2_paid_then_cancelled_or_refused_without_refund():
+	for status in ("Cancelled", "Rejected"):
+		assert anomalies([ticket(status=status)], [invoice()])["T1"] == [a.PAID_NOT_SERVED]
+	refunded = [invoice(), invoice("CN1", ticket=None, total=-100, is_return=True, return_against="SI1")]
+	assert anomalies([ticket(status="Cancelled")], refunded)["T1"] == []
+
+
+def test_r_acc_2_invoice_left_standing_on_a_refused_ticket():
+	assert anomalies([ticket(status="Rejected")], [invoice(outstanding=100)])["T1"] == [a.INVOICE_NOT_SOLD]
+	assert anomalies([ticket(status="Rejected")], [invoice(docstatus=2)])["T1"] == []

@@ -31,7 +31,30 @@ def test_r_rs_6_authorisation_validity(valid_from, valid_to, revoked, expected):
 
 # --------------------------------------------------------------------------- R-RS-1 / R-RS-2
 def test_r_rs_1_portal_consent_by_the_client_with_the_checklist():
-	rs.check_consent(rs.REQUESTED, "Portal", ALL_CHECKED, None, by_client=True)
+	assert rs.check_consent(rs.REQUESTED, "Portal", ALL_CHECKED, None, by_client=True) is None
+	# the same click is the client's only: staff cannot give it, and it is given once
+	with pytest.raises(t.RuleError) as caught:
+		rs.check_consent(rs.REQUESTED, "Portal", ALL_CHECKED, None, by_client=False)
+	assert caught.value.code == "consent_portal"
+	with pytest.raises(t.RuleError) as caught:
+		rs.check_consent(rs.CONSENTED, "Portal", ALL_CHECKED, None, by_client=True)
+	assert caught.value.code == "consent_status"
+
+
+@pytest.mark.parametrize("status", ["Closed", "Rejected", "Cancelled"])
+def test_r_tkt_5_no_session_on_a_closed_ticket(status):
+	with pytest.raises(t.RuleError) as caught:
+		rs.check_ticket_takes_sessions(status)
+	assert caught.value.code == "ticket_closed"
+	facts = rs.StartFacts(rs.CONSENTED, True, True, False, t.ON_DEMAND, True, False, ticket_status=status)
+	assert rs.start_refusals(facts) == ["ticket_closed"]
+
+
+@pytest.mark.parametrize("status", ["Open", "In Progress", "Waiting on Client", "Resolved"])
+def test_r_rs_7_sessions_on_a_live_ticket(status):
+	assert rs.check_ticket_takes_sessions(status) is None
+	facts = rs.StartFacts(rs.CONSENTED, True, True, False, t.ON_DEMAND, True, False, ticket_status=status)
+	assert rs.start_refusals(facts) == []
 
 
 @pytest.mark.parametrize("missing", rs.CHECKLIST)

@@ -136,14 +136,22 @@ def test_r_tkt_5_closed_ticket_is_never_reopened():
 
 
 def test_r_tkt_5_resolved_may_reopen_for_the_same_incident_before_closing():
-	t.check_transition(t.RESOLVED, t.IN_PROGRESS, coverage=t.PREMIUM, paid=True)
-	t.check_transition(t.RESOLVED, t.CLOSED, coverage=t.PREMIUM, paid=True)
+	for target in (t.IN_PROGRESS, t.CLOSED):
+		assert target in t.TRANSITIONS[t.RESOLVED]
+		assert t.check_transition(t.RESOLVED, target, coverage=t.PREMIUM, paid=True) is None
+	for target in (t.NEW, t.OPEN, t.AWAITING_PAYMENT, t.REJECTED, t.CANCELLED):
+		with pytest.raises(t.RuleError) as caught:
+			t.check_transition(t.RESOLVED, target, coverage=t.PREMIUM, paid=True, reason="x")
+		assert caught.value.code == "transition"
+	# once closed, the same incident is over: the reopening is refused
+	with pytest.raises(t.RuleError, match="closed"):
+		t.check_transition(t.CLOSED, t.IN_PROGRESS, coverage=t.PREMIUM, paid=True)
 
 
 def test_every_pair_of_statuses_is_decided_by_the_table():
 	for current, target in product(t.STATUSES, t.STATUSES):
 		try:
-			t.check_transition(current, target, coverage=t.PREMIUM, paid=True)
+			t.check_transition(current, target, coverage=t.PREMIUM, paid=True, reason="motif")
 			allowed = True
 		except t.RuleError:
 			allowed = False
@@ -154,7 +162,7 @@ def test_r_tkt_7_late_request_needs_explicit_decision():
 	with pytest.raises(t.RuleError) as caught:
 		t.check_transition(t.NEW, t.AWAITING_PAYMENT, coverage=t.ON_DEMAND, paid=False, late=True)
 	assert caught.value.code == "late"
-	t.check_transition(t.NEW, t.REJECTED, coverage=t.ON_DEMAND, paid=False, late=True)
+	t.check_transition(t.NEW, t.REJECTED, coverage=t.ON_DEMAND, paid=False, late=True, reason="hors délai")
 	t.check_transition(
 		t.NEW, t.AWAITING_PAYMENT, coverage=t.ON_DEMAND, paid=False, late=True, late_accepted=True
 	)
@@ -164,7 +172,9 @@ def test_r_tkt_8_incomplete_request_cannot_go_further():
 	with pytest.raises(t.RuleError) as caught:
 		t.check_transition(t.NEW, t.OPEN, coverage=t.PREMIUM, paid=False, missing=["serial_no"])
 	assert caught.value.code == "incomplete" and "serial_no" in str(caught.value)
-	t.check_transition(t.INCOMPLETE, t.REJECTED, coverage=t.PREMIUM, paid=False, missing=["serial_no"])
+	t.check_transition(
+		t.INCOMPLETE, t.REJECTED, coverage=t.PREMIUM, paid=False, missing=["serial_no"], reason="incomplète"
+	)
 
 
 def test_unknown_status():
@@ -236,11 +246,39 @@ def test_r_tkt_5_a_closed_request_cannot_be_accepted():
 
 
 def test_r_tkt_7_refusal_needs_a_reason_and_no_live_invoice():
-	t.check_refusal("Hors délai", None)
+	def refuse(reason, live_invoice=None, current=t.NEW):
+		t.check_transition(
+			current, t.REJECTED, coverage=t.ON_DEMAND, paid=False, reason=reason, live_invoice=live_invoice
+		)
+
+	refuse("Hors délai")
+	refuse("Incomplète", current=t.INCOMPLETE)
 	with pytest.raises(t.RuleError, match="reason"):
-		t.check_refusal(" ", None)
+		refuse(" ")
+	with pytest.raises(t.RuleError, match="reason"):
+		refuse(None)
 	with pytest.raises(t.RuleError, match="ACC-2026-00001"):
-		t.check_refusal("Hors délai", "ACC-2026-00001")
+		refuse("Hors délai", "ACC-2026-00001")
+
+
+@pytest.mark.parametrize("current", [t.AWAITING_PAYMENT, t.OPEN])
+def test_r_tkt_4_a_ticket_with_a_live_invoice_is_not_cancelled(current):
+	with pytest.raises(t.RuleError, match="credit"):
+		t.check_transition(current, t.CANCELLED, coverage=t.ON_DEMAND, paid=True, live_invoice="ACC-1")
+	t.check_transition(current, t.CANCELLED, coverage=t.ON_DEMAND, paid=False, live_invoice=None)
+
+
+@pytest.mark.parametrize("status", [t.INCOMPLETE, t.NEW])
+def test_r_tkt_1_a_client_is_named_before_acceptance(status):
+	t.check_client_change(status, None)
+
+
+@pytest.mark.parametrize(
+	"status, invoice", [(t.AWAITING_PAYMENT, "ACC-1"), (t.OPEN, None), (t.CLOSED, None), (t.NEW, "ACC-1")]
+)
+def test_r_tkt_2_no_client_change_once_accepted_or_invoiced(status, invoice):
+	with pytest.raises(t.RuleError, match="before it is accepted"):
+		t.check_client_change(status, invoice)
 
 
 # --------------------------------------------------------------------------- R-TKT-3 price

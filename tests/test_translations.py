@@ -105,6 +105,7 @@ def test_every_user_facing_string_has_a_french_translation():
 			for source in (
 				python_strings(),
 				js_strings(),
+				template_strings(),
 				doctype_strings(),
 				core_messages(),
 				core_constants(),

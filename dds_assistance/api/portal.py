@@ -4,7 +4,6 @@ what is theirs. Nothing can be deleted from here."""
 
 import base64
 import binascii
-import os
 
 import frappe
 from frappe import _
@@ -13,10 +12,9 @@ from frappe.utils import get_datetime, getdate, now_datetime, nowdate
 from dds_assistance.core import subscriptions as core_subscriptions
 from dds_assistance.core import tickets as core_tickets
 from dds_assistance.core.errors import RuleError
-from dds_assistance.errors import throw_rule
+from dds_assistance.errors import ClientSuspendedError, throw_rule
+from dds_assistance.integrations.files import attach_private
 from dds_assistance.portal import client, client_tickets, own, suspension_message
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 @frappe.whitelist(methods=["GET"])
@@ -35,13 +33,13 @@ def create_request(
 	serial_no: str | None = None,
 	equipment_reference: str | None = None,
 	incident_at: str | None = None,
+	accept_terms: int = 0,
 ) -> dict:
 	"""R-TKT-6/7/8: a request from the portal. Incomplete requests are refused with
-	what is missing; a late one is kept for review, and the client told why."""
+	what is missing; a late one is kept for review, and the client told why. The
+	client's acceptance of the terms in force (CGU art. 1.3) is recorded on it."""
 	customer = client()
-	message = suspension_message(customer)
-	if message:
-		frappe.throw(message, title=_("Access Suspended"))
+	refuse_if_suspended(customer)
 	if equipment:
 		own("Assistance Equipment", equipment, customer)
 	try:
@@ -87,6 +85,15 @@ def create_request(
 			"description": frappe.utils.escape_html(description),
 		}
 	)
+	if frappe.utils.cint(accept_terms):
+		ticket.update(
+			{
+				"terms_acceptance": "On the portal",
+				"terms_accepted_on": now_datetime(),
+				"terms_accepted_by": frappe.session.user,
+			}
+		)
+		ticket.flags.dds_action = True  # what the portal sets, and nothing else of the action fields
 	ticket.insert(ignore_permissions=True)
 	late = (
 		_(
@@ -99,40 +106,34 @@ def create_request(
 
 
 @frappe.whitelist(methods=["POST"])
-def attach_file(ticket: str, filename: str, filedata: str) -> dict:
-	"""An attachment to one's own ticket, kept private (only its client and staff reach it)."""
+def attach_file(ticket: str, filename: str | None = None, filedata: str | None = None) -> dict:
+	"""An attachment to one's own open ticket, kept private (only its client and
+	staff reach it): sent as a multipart upload (``file``) or base64 ``filedata``.
+	Only the allowed types, with a content that matches the extension."""
 	customer = client()
+	refuse_if_suspended(customer)
 	own("Assistance Ticket", ticket, customer)
-	try:
-		content = base64.b64decode(filedata.split(",", 1)[-1], validate=True)
-	except (binascii.Error, ValueError):
-		frappe.throw(_("The file could not be read."), title=_("Invalid File"))
-	if not content or len(content) > MAX_ATTACHMENT_BYTES:
-		frappe.throw(_("Files must be between 1 byte and 10 MB."), title=_("Invalid File"))
-	file = frappe.get_doc(
-		{
-			"doctype": "File",
-			"file_name": os.path.basename((filename or "").replace("\\", "/"))[:140] or "piece-jointe",
-			"attached_to_doctype": "Assistance Ticket",
-			"attached_to_name": ticket,
-			"is_private": 1,
-			"content": content,
-		}
-	).insert(ignore_permissions=True)
-	return {"file_url": file.file_url}
+	refuse_if_final(ticket)
+	upload = frappe.request.files.get("file") if frappe.request and frappe.request.files else None
+	if upload:
+		filename, content = filename or upload.filename, upload.stream.read()
+	else:
+		try:
+			content = base64.b64decode((filedata or "").split(",", 1)[-1], validate=True)
+		except (binascii.Error, ValueError):
+			frappe.throw(_("The file could not be read."), title=_("Invalid File"))
+	return {"file_url": attach_private("Assistance Ticket", ticket, filename, content)}
 
 
 @frappe.whitelist(methods=["POST"])
 def reply(ticket: str, message: str) -> dict:
 	"""The client's reply, appended to the ticket's conversation."""
 	customer = client()
+	refuse_if_suspended(customer)
 	own("Assistance Ticket", ticket, customer)
 	if not (message or "").strip():
 		frappe.throw(_("Write a message."), title=_("Message Required"))
-	if frappe.db.get_value("Assistance Ticket", ticket, "status") in core_tickets.FINAL_STATUSES:
-		frappe.throw(
-			_("This ticket is closed: open a new request for a new incident."), title=_("Not Allowed")
-		)
+	refuse_if_final(ticket)
 	frappe.get_doc(
 		{
 			"doctype": "Communication",
@@ -149,6 +150,22 @@ def reply(ticket: str, message: str) -> dict:
 		}
 	).insert(ignore_permissions=True)
 	return {"ok": True}
+
+
+def refuse_if_suspended(customer: str) -> None:
+	"""R-SAN-2: a suspended client sends no request, reply or attachment (the server
+	refuses, whatever the page shows). Complaints stay open to them (CGU art. 10)."""
+	message = suspension_message(customer)
+	if message:
+		frappe.throw(message, exc=ClientSuspendedError, title=_("Access Suspended"))
+
+
+def refuse_if_final(ticket: str) -> None:
+	"""R-TKT-5: a closed, refused or cancelled ticket takes no more messages or files."""
+	if frappe.db.get_value("Assistance Ticket", ticket, "status") in core_tickets.FINAL_STATUSES:
+		frappe.throw(
+			_("This ticket is closed: open a new request for a new incident."), title=_("Not Allowed")
+		)
 
 
 def _own_subscription(customer: str, name: str):

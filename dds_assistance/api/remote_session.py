@@ -10,6 +10,7 @@ from dds_assistance.api._common import locked_doc
 from dds_assistance.clients import customers_of
 from dds_assistance.core import remote_sessions as core
 from dds_assistance.integrations.mail import mail_client
+from dds_assistance.portal import client, own
 from dds_assistance.staff import is_staff, require_manager
 
 SESSION = "Remote Session"
@@ -46,10 +47,10 @@ def consent(
 	check_reachable: int = 0,
 	check_connection: int = 0,
 ) -> dict:
-	"""R-RS-1, R-RS-2: the client's own click on the portal, for this session only."""
+	"""R-RS-1, R-RS-2: the client's own click on the portal, for this session only.
+	Another client's session and a made-up name get the same answer: not found."""
+	own(SESSION, session, client())
 	doc = locked_doc(SESSION, session, "read")
-	if is_staff() or doc.customer not in customers_of():
-		raise frappe.PermissionError(_("Only the client can consent to their remote session."))
 	checklist = _checklist(check_backup, check_apps_closed, check_reachable, check_connection)
 	person = frappe.utils.get_fullname(frappe.session.user)
 	return doc.consent("Portal", checklist, None, True, person)

@@ -70,7 +70,7 @@ class TestCrossClientReads(testing.AssistanceTestCase):
 			"name"
 		]
 		cls.file_url = portal.attach_file(
-			data["ticket"], "secret.stl", base64.b64encode(b"solid secret").decode()
+			data["ticket"], "secret.stl", base64.b64encode(testing.SAMPLE_STL).decode()
 		)["file_url"]
 		frappe.set_user("Administrator")
 		cls.records["Assistance Complaint"] = cls.complaint

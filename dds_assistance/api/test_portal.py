@@ -68,7 +68,7 @@ class TestPortal(testing.AssistanceTestCase):
 				call()
 			self.assertNotIn(subject, str(caught.exception))
 			self.assertNotIn(self.a, str(caught.exception))
-		self.assertRaises(frappe.PermissionError, session_api.consent, self.session, 1, 1, 1, 1)
+		self.assertRaises(frappe.DoesNotExistError, session_api.consent, self.session, 1, 1, 1, 1)
 		self.assertNotIn(self.ticket, [t.name for t in pages.my_overview()["tickets"]])
 
 	# ---------------------------------------------------------------- requests
@@ -98,9 +98,9 @@ class TestPortal(testing.AssistanceTestCase):
 		ticket = frappe.get_doc("Assistance Ticket", result["name"])
 		self.assertEqual((ticket.customer, ticket.channel, ticket.status), (self.a, "Portal", "New"))
 		self.assertIn(result["name"], [t.name for t in pages.my_overview()["tickets"]])
-		url = portal.attach_file(result["name"], "capture.png", base64.b64encode(b"\x89PNG fake").decode())[
-			"file_url"
-		]
+		url = portal.attach_file(
+			result["name"], "capture.png", base64.b64encode(testing.SAMPLE_PNG).decode()
+		)["file_url"]
 		self.assertTrue(url.startswith("/private/files/"))
 		file = frappe.get_doc("File", {"file_url": url})
 		self.assertTrue(frappe.has_permission("File", "read", doc=file, user=self.user_a))

@@ -27,6 +27,13 @@ def refuse(ticket: str, reason: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+def set_client(ticket: str, customer: str) -> dict:
+	"""Triage (R-TKT-1): name the client of a request before it is accepted or
+	invoiced; its coverage is decided for that client."""
+	return locked_doc(TICKET, ticket).set_client(customer)
+
+
+@frappe.whitelist(methods=["POST"])
 def mark_responded(ticket: str) -> dict:
 	"""R-TKT-9: stamp the first response when it was given outside e-mail (phone …)."""
 	return locked_doc(TICKET, ticket).record_first_response(now_datetime())

@@ -16,10 +16,23 @@ UNPAID_WORK = "Work done while unpaid"
 DUPLICATE_INVOICES = "More than one invoice"
 UNDONE_INVOICE = "Invoice cancelled or returned on a served ticket"
 AMOUNT_MISMATCH = "Amount differs from the ticket's tariff"
-ANOMALIES = (NO_INVOICE, ORPHAN_INVOICE, UNPAID_WORK, DUPLICATE_INVOICES, UNDONE_INVOICE, AMOUNT_MISMATCH)
+PAID_NOT_SERVED = "Paid ticket cancelled or refused without refund"
+INVOICE_NOT_SOLD = "Invoice standing on a cancelled or refused ticket"
+ANOMALIES = (
+	NO_INVOICE,
+	ORPHAN_INVOICE,
+	UNPAID_WORK,
+	DUPLICATE_INVOICES,
+	UNDONE_INVOICE,
+	AMOUNT_MISMATCH,
+	PAID_NOT_SERVED,
+	INVOICE_NOT_SOLD,
+)
 
 SOLD_STATUSES = {"Awaiting Payment", "Open", "In Progress", "Waiting on Client", "Resolved", "Closed"}
 SERVED_STATUSES = {"Resolved", "Closed"}
+WORK_STATUSES = {"Open", "In Progress", "Waiting on Client"} | SERVED_STATUSES
+ENDED_UNSERVED = {"Cancelled", "Rejected"}
 
 
 @dataclass
@@ -107,13 +120,15 @@ def reconcile(tickets: list[Ticket], invoices: list[Invoice], payments: dict[str
 			row.anomalies.append(NO_INVOICE)
 		if len(live) > 1:
 			row.anomalies.append(DUPLICATE_INVOICES)
+		paid = bool(live) and row.outstanding <= 0.005 and not row.credit_notes
 		if ticket.coverage == ON_DEMAND:
-			paid = bool(live) and row.outstanding <= 0.005 and not row.credit_notes
 			session_before_payment = ticket.first_session_start is not None and (
 				not paid or (ticket.paid_on is not None and ticket.first_session_start < ticket.paid_on)
 			)
-			if (ticket.status in SERVED_STATUSES and not paid) or session_before_payment:
+			if (ticket.status in WORK_STATUSES and not paid) or session_before_payment:
 				row.anomalies.append(UNPAID_WORK)
+		if ticket.status in ENDED_UNSERVED and live and not row.credit_notes:
+			row.anomalies.append(PAID_NOT_SERVED if paid else INVOICE_NOT_SOLD)
 		undone = any(i.docstatus == 2 for i in row.invoices) or bool(row.credit_notes)
 		if served and undone:
 			row.anomalies.append(UNDONE_INVOICE)

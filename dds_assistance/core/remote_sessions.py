@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dds_assistance.core.errors import RuleError
-from dds_assistance.core.tickets import ON_DEMAND, PREMIUM
+from dds_assistance.core.tickets import FINAL_STATUSES, ON_DEMAND, PREMIUM
 
 REQUESTED = "Requested"
 CONSENTED = "Consented"
@@ -89,6 +89,17 @@ def check_consent(
 		)
 
 
+def check_ticket_takes_sessions(ticket_status: str) -> None:
+	"""R-TKT-5, R-RS-7: a session is proposed, consented to and run only on a ticket
+	that is still live — never on a closed, refused or cancelled one."""
+	if ticket_status in FINAL_STATUSES:
+		raise RuleError(
+			"ticket_closed",
+			"No remote session on a closed, refused or cancelled ticket (status: {0}): open a new request.",
+			ticket_status,
+		)
+
+
 @dataclass(frozen=True)
 class StartFacts:
 	status: str
@@ -98,6 +109,7 @@ class StartFacts:
 	coverage: str  # ticket coverage: ON_DEMAND or PREMIUM
 	ticket_paid: bool
 	subscription_active: bool
+	ticket_status: str = ""
 
 
 START_REFUSALS = {
@@ -107,6 +119,7 @@ START_REFUSALS = {
 	"suspended": "The client's access is suspended (R-SAN-2).",
 	"unpaid": "The ticket is not paid: no remote session before payment (R-RS-7).",
 	"not_covered": "The client's Premium subscription is not active (R-RS-7).",
+	"ticket_closed": "The ticket is closed, refused or cancelled: no remote session on it (R-TKT-5).",
 }
 
 
@@ -127,6 +140,8 @@ def start_refusals(facts: StartFacts) -> list[str]:
 		refusals.append("not_covered")
 	if facts.coverage not in (ON_DEMAND, PREMIUM):
 		refusals.append("unpaid")
+	if facts.ticket_status in FINAL_STATUSES:
+		refusals.append("ticket_closed")
 	return refusals
 
 

@@ -166,9 +166,12 @@ def check_transition(
 	late: bool = False,
 	late_accepted: bool = False,
 	missing: Iterable[str] = (),
+	reason: str | None = None,
+	live_invoice: str | None = None,
 ) -> None:
 	"""Raise :class:`RuleError` unless a ticket in ``current`` may move to
-	``target`` (R-TKT-4, R-TKT-5, R-TKT-7, R-TKT-8)."""
+	``target`` (R-TKT-4, R-TKT-5, R-TKT-7, R-TKT-8). ``reason`` is the refusal's
+	reason; ``live_invoice`` the ticket's submitted, uncredited invoice, if any."""
 	if target not in TRANSITIONS:
 		raise RuleError("unknown_status", "Unknown ticket status: {0}.", target)
 	if current == target:
@@ -189,6 +192,15 @@ def check_transition(
 			"incomplete",
 			"The request is incomplete ({0}): it cannot go further until it is completed.",
 			", ".join(missing),
+		)
+	if target == REJECTED and not (reason or "").strip():
+		raise RuleError("refusal_reason", "Give the reason for refusing this request.")
+	if target in (REJECTED, CANCELLED) and live_invoice:
+		# R-TKT-4, R-ACC-2: nothing stays sold on a ticket that is refused or cancelled
+		raise RuleError(
+			"refusal_invoice",
+			"This ticket has a submitted invoice {0}: cancel or credit it before refusing the ticket.",
+			live_invoice,
 		)
 	if late and not late_accepted and target not in (INCOMPLETE, NEW, REJECTED):
 		raise RuleError(
@@ -218,6 +230,11 @@ class PaymentState:
 	paid: bool
 	outstanding: float
 	reason: str
+
+	@property
+	def live(self) -> bool:
+		"""The invoice stands: submitted, neither cancelled nor credited."""
+		return self.reason in ("paid", "invoice not fully paid")
 
 
 def payment_state(docstatus: int | None, outstanding: float, credited: bool) -> PaymentState:
@@ -282,16 +299,12 @@ def plan_accept(
 	return AcceptPlan(record, status == AWAITING_PAYMENT, None)
 
 
-def check_refusal(reason: str | None, live_invoice: str | None) -> None:
-	"""Refusing a request (R-TKT-7): with a reason, and never while a submitted
-	invoice stands (cancel or credit it first: nothing is sold for a refused request)."""
-	if not (reason or "").strip():
-		raise RuleError("refusal_reason", "Give the reason for refusing this request.")
-	if live_invoice:
+def check_client_change(status: str, sales_invoice: str | None) -> None:
+	"""R-TKT-1, R-TKT-2: a request's client is named (or corrected) only before it
+	is accepted or invoiced: coverage and price are decided for that client."""
+	if status not in (INCOMPLETE, NEW) or sales_invoice:
 		raise RuleError(
-			"refusal_invoice",
-			"This ticket has a submitted invoice {0}: cancel or credit it before refusing the ticket.",
-			live_invoice,
+			"client_change", "The client of a ticket can be set only before it is accepted or invoiced."
 		)
 
 

@@ -7,17 +7,23 @@ List drops the cached business calendar.
 """
 
 import frappe
+from frappe import _
 from frappe.utils import getdate, nowdate
 
-from dds_assistance.business_calendar import clear_calendar_cache
+from dds_assistance.business_calendar import calendar_changed, clear_calendar_cache
 from dds_assistance.core.business_time import french_public_holidays
 
 HOLIDAY_LIST_NAME = "DDS Assistance - France"
 
 
 def on_change(doc, method=None):
-	"""Any change to a Holiday List may change the site's calendar: drop the cache."""
-	clear_calendar_cache()
+	"""Any change to a Holiday List may change the site's calendar: drop the cache;
+	a change to the calendar's own list moves the pending deadlines it touches,
+	each change recorded (R-TIME-5)."""
+	if doc.name == frappe.db.get_single_value("Assistance Settings", "holiday_list"):
+		calendar_changed(_("The Holiday List {0} changed.").format(doc.name), doc.doctype, doc.name)
+	else:
+		clear_calendar_cache()
 
 
 def ensure_holiday_years(holiday_list: str | None = None, through_year: int | None = None) -> str:

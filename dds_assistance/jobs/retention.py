@@ -1,42 +1,63 @@
-"""Daily: remove the files of tickets closed past the grace period, and of their
-remote sessions, unless the client agreed to their retention (R-DATA-1). A log
-keeps what went and when, never the content."""
+"""Daily: remove the files of tickets ended (closed, refused or cancelled) past the
+grace period — attached to the ticket, to its e-mails and to its remote sessions —
+unless the client agreed to their retention (R-DATA-1). A log keeps what went and
+when, never the content."""
 
 import frappe
+from frappe.query_builder.functions import IfNull
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 from pypika.terms import ExistsCriterion
 
 from dds_assistance.core import retention as core
+from dds_assistance.core.tickets import FINAL_STATUSES
 from dds_assistance.jobs import for_each
 
 FILE_FIELDS = ["name", "file_name", "file_size", "attached_to_doctype", "attached_to_name"]
+TICKET = "Assistance Ticket"
 
 
-def closed_tickets_with_files(before):
-	"""Closed tickets (closed before ``before``) that still have files, on them or
-	on their remote sessions."""
-	ticket, file, session = (frappe.qb.DocType(d) for d in ("Assistance Ticket", "File", "Remote Session"))
+def records_of(ticket: str) -> list[tuple[str, list[str]]]:
+	"""What a ticket's files may hang on: the ticket, its e-mails, its sessions."""
+	return [
+		(TICKET, [ticket]),
+		(
+			"Communication",
+			frappe.get_all(
+				"Communication", filters={"reference_doctype": TICKET, "reference_name": ticket}, pluck="name"
+			),
+		),
+		("Remote Session", frappe.get_all("Remote Session", filters={"ticket": ticket}, pluck="name")),
+	]
+
+
+def ended_tickets_with_files(before):
+	"""Tickets ended before ``before`` that still have files, on them, on their
+	e-mails or on their remote sessions."""
+	ticket, file = frappe.qb.DocType(TICKET), frappe.qb.DocType("File")
+	session, mail = frappe.qb.DocType("Remote Session"), frappe.qb.DocType("Communication")
 	sessions_of_ticket = frappe.qb.from_(session).select(session.name).where(session.ticket == ticket.name)
+	mails_of_ticket = (
+		frappe.qb.from_(mail)
+		.select(mail.name)
+		.where((mail.reference_doctype == TICKET) & (mail.reference_name == ticket.name))
+	)
 	has_files = (
 		frappe.qb.from_(file)
 		.select(file.name)
 		.where(
-			((file.attached_to_doctype == "Assistance Ticket") & (file.attached_to_name == ticket.name))
+			((file.attached_to_doctype == TICKET) & (file.attached_to_name == ticket.name))
 			| (
 				(file.attached_to_doctype == "Remote Session")
 				& file.attached_to_name.isin(sessions_of_ticket)
 			)
+			| ((file.attached_to_doctype == "Communication") & file.attached_to_name.isin(mails_of_ticket))
 		)
 	)
+	ended_on = IfNull(ticket.closed_on, ticket.modified)  # tickets ended before the date was stamped
 	return (
 		frappe.qb.from_(ticket)
-		.select(ticket.name, ticket.customer, ticket.closed_on)
-		.where(
-			(ticket.status == "Closed")
-			& ticket.closed_on.isnotnull()
-			& (ticket.closed_on < before)
-			& ExistsCriterion(has_files)
-		)
+		.select(ticket.name, ticket.customer, ended_on.as_("closed_on"))
+		.where(ticket.status.isin(list(FINAL_STATUSES)) & (ended_on < before) & ExistsCriterion(has_files))
 	)
 
 
@@ -50,18 +71,16 @@ def purge_closed_ticket_files(today=None) -> dict[str, int]:
 		agreed = bool(frappe.db.get_value("Customer", ticket.customer, "dds_retention_agreement"))
 		if not core.purge_due(ticket.closed_on, grace, today, agreed):
 			return None
-		sessions = frappe.get_all("Remote Session", filters={"ticket": ticket.name}, pluck="name")
-		files = frappe.get_all(
-			"File",
-			filters={"attached_to_doctype": "Assistance Ticket", "attached_to_name": ticket.name},
-			fields=FILE_FIELDS,
-		)
-		if sessions:
-			files += frappe.get_all(
+		files = [
+			file
+			for doctype, names in records_of(ticket.name)
+			if names
+			for file in frappe.get_all(
 				"File",
-				filters={"attached_to_doctype": "Remote Session", "attached_to_name": ("in", sessions)},
+				filters={"attached_to_doctype": doctype, "attached_to_name": ("in", names)},
 				fields=FILE_FIELDS,
 			)
+		]
 		for file in files:
 			frappe.delete_doc("File", file.name, ignore_permissions=True, force=True)
 			frappe.get_doc(
@@ -77,6 +96,6 @@ def purge_closed_ticket_files(today=None) -> dict[str, int]:
 			).insert(ignore_permissions=True)
 		return len(files)
 
-	tickets = closed_tickets_with_files(add_days(today, -grace + 1)).run(as_dict=True)
+	tickets = ended_tickets_with_files(add_days(today, -grace + 1)).run(as_dict=True)
 	purged = for_each(tickets, purge, "DDS Assistance: files of {0} could not be purged")
 	return {"tickets": len(purged), "files": sum(purged)}

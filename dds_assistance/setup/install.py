@@ -159,9 +159,10 @@ def after_install():
 
 
 def after_migrate():
-	"""Fields, settings and notifications added by later versions arrive on existing sites."""
+	"""Fields, settings, terms and notifications added by later versions arrive on existing sites."""
 	ensure_custom_fields()
 	fill_missing_settings()
+	create_terms_versions()
 	create_notifications()
 
 
@@ -240,9 +241,18 @@ def create_notifications():
 
 
 def create_terms_versions():
+	"""The versions in force when the app is installed: known to the clients
+	already, so published (in force) without a notice."""
 	for values in TERMS_IN_FORCE:
-		if not frappe.db.exists("Terms Version", f"{values['kind']}-{values['version_label']}"):
-			frappe.get_doc({"doctype": "Terms Version", **values}).insert(ignore_permissions=True)
+		name = f"{values['kind']}-{values['version_label']}"
+		if not frappe.db.exists("Terms Version", name):
+			doc = frappe.get_doc(
+				{"doctype": "Terms Version", **values, "published_on": frappe.utils.now_datetime()}
+			)
+			doc.flags.dds_action = True  # published without informing anyone
+			doc.insert(ignore_permissions=True)
+		elif not frappe.db.get_value("Terms Version", name, "published_on"):
+			frappe.db.set_value("Terms Version", name, "published_on", frappe.utils.now_datetime())
 
 
 def before_uninstall():

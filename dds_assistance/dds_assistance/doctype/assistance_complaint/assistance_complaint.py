@@ -19,12 +19,21 @@ from dds_assistance.errors import throw_rule
 from dds_assistance.field_guards import guard_fields
 from dds_assistance.integrations.mail import mail_client
 
-ACTION_FIELDS = ("acknowledged_on", "acknowledged_by", "answered_on", "answered_by", "answer", "status")
+ACTION_FIELDS = (
+	"acknowledged_on",
+	"acknowledged_by",
+	"answered_on",
+	"answered_by",
+	"answer",
+	"status",
+	"deadline_changes",
+)
 
 
 class AssistanceComplaint(Document):
 	def validate(self):
-		if guard_fields(self, action=ACTION_FIELDS) is None and not self.flags.dds_action:
+		before = guard_fields(self, action=ACTION_FIELDS)
+		if before is None and not self.flags.dds_action:
 			self.status = "Open"
 		if not self.channel and self.flags.ignore_mandatory and self.raised_by:
 			self.channel = "E-mail"  # appended by an Email Account (R-CPL-1)
@@ -35,24 +44,70 @@ class AssistanceComplaint(Document):
 			if match:
 				self.customer = match[0]
 		self.client_email = self.client_email or self.raised_by or clients.client_email(self.customer)
-		before = self.get_doc_before_save()
 		if before is None or get_datetime(before.received_at) != get_datetime(self.received_at):
 			try:
 				check_receipt(get_datetime(self.received_at), now_datetime())
 			except RuleError as error:
 				throw_rule(error, title=_("Invalid Date"))
-		self.set_deadlines()
+		if before is None or get_datetime(before.received_at) != get_datetime(self.received_at):
+			self.set_deadlines(*deadlines(get_datetime(self.received_at)))
+		self.set_states()
 
-	def set_deadlines(self, now=None):
-		"""R-TIME-5: deadlines recomputed from the receipt; states from the clock."""
-		ack, answer = deadlines(get_datetime(self.received_at))
+	def set_deadlines(self, ack: core.Deadline, answer: core.Deadline):
+		"""R-TIME-5: the deadlines, computed when their input (the receipt) changes."""
 		self.ack_due, self.ack_warn_at = ack.due, ack.warn_at
 		self.answer_due, self.answer_warn_at = answer.due, answer.warn_at
+
+	def set_states(self, now=None):
+		"""The deadlines' states from the clock (R-CPL-2)."""
 		now = now or now_datetime()
 		acknowledged = get_datetime(self.acknowledged_on) if self.acknowledged_on else None
 		answered = get_datetime(self.answered_on) if self.answered_on else None
+		ack = core.Deadline(get_datetime(self.ack_due), get_datetime(self.ack_warn_at))
+		answer = core.Deadline(get_datetime(self.answer_due), get_datetime(self.answer_warn_at))
 		self.ack_state = core.deadline_state(now, ack, acknowledged)
 		self.answer_state = core.deadline_state(now, answer, answered)
+
+	def recompute_deadlines(self, reason: str, source_doctype=None, source_name=None) -> bool:
+		"""R-TIME-5, R-AVAIL-2: the calendar changed: the pending deadlines are
+		computed again from the receipt and each change is recorded with its cause.
+		Returns whether one moved."""
+		ack, answer = deadlines(get_datetime(self.received_at))
+		pending = (
+			("Acknowledgement", "ack_due", ack, self.acknowledged_on),
+			("Answer", "answer_due", answer, self.answered_on),
+		)
+		moved = [
+			(label, field, new)
+			for label, field, new, done in pending
+			if not done and new.due != get_datetime(self.get(field))
+		]
+		if not moved:
+			return False
+		for label, field, new in moved:
+			self.append(
+				"deadline_changes",
+				{
+					"deadline": label,
+					"previous_due": self.get(field),
+					"new_due": new.due,
+					"reason": reason,
+					"source_doctype": source_doctype,
+					"source_name": source_name,
+					"changed_on": now_datetime(),
+				},
+			)
+		self.set_deadlines(
+			ack
+			if not self.acknowledged_on
+			else core.Deadline(get_datetime(self.ack_due), get_datetime(self.ack_warn_at)),
+			answer
+			if not self.answered_on
+			else core.Deadline(get_datetime(self.answer_due), get_datetime(self.answer_warn_at)),
+		)
+		self.flags.dds_action = self.flags.ignore_permissions = True
+		self.save()
+		return True
 
 	# ------------------------------------------------------------------ actions
 	def acknowledge(self) -> dict:

@@ -14,7 +14,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from dds_assistance.business_calendar import clear_calendar_cache
+from dds_assistance.business_calendar import calendar_changed, clear_calendar_cache
 from dds_assistance.core.business_time import WEEKDAY_NAMES, normalise_windows
 
 
@@ -61,9 +61,26 @@ class AssistanceSettings(Document):
 		self.validate_time_zone()
 		self.validate_opening_windows()
 		self.validate_service_levels()
+		self.validate_tax_template()
 
 	def on_update(self):
-		clear_calendar_cache()
+		"""R-TIME-5: a change to what the deadlines are made of moves the pending ones."""
+		before = self.get_doc_before_save()
+		if before is None or self.calendar_inputs(before) != self.calendar_inputs(self):
+			calendar_changed(_("The business hours or service levels changed."), self.doctype, self.name)
+		else:
+			clear_calendar_cache()
+
+	@staticmethod
+	def calendar_inputs(doc) -> tuple:
+		return (
+			tuple(doc.window_triples()),
+			(doc.time_zone or "").strip(),
+			doc.holiday_list,
+			float(doc.first_response_hours or 0),
+			int(doc.complaint_ack_days or 0),
+			int(doc.complaint_answer_days or 0),
+		)
 
 	def validate_time_zone(self):
 		try:
@@ -115,6 +132,28 @@ class AssistanceSettings(Document):
 			frappe.throw(_("The warning threshold cannot be negative."), title=_("Invalid Service Level"))
 		if (self.ticket_price or 0) <= 0:
 			frappe.throw(_("The ticket price must be greater than zero."), title=_("Invalid Tariff"))
+
+	def validate_tax_template(self):
+		"""R-TKT-3: the ticket price is VAT included (100 € TTC = 83.33 + 16.67): a
+		template whose taxes come on top of the price would invoice 120 €."""
+		if not self.sales_taxes_template:
+			return
+		rows = frappe.get_all(
+			"Sales Taxes and Charges",
+			filters={"parent": self.sales_taxes_template, "parenttype": "Sales Taxes and Charges Template"},
+			fields=["idx", "charge_type", "included_in_print_rate"],
+		)
+		added = [
+			row.idx for row in rows if not row.included_in_print_rate or row.charge_type != "On Net Total"
+		]
+		if not rows or added:
+			frappe.throw(
+				_(
+					"The ticket price includes VAT: every tax of the template {0} must be on the net total "
+					'and included in the price ("Is this Tax included in Basic Rate?").'
+				).format(frappe.bold(self.sales_taxes_template)),
+				title=_("Invalid Tax Template"),
+			)
 
 	def window_triples(self) -> list[tuple[int, str, str]]:
 		triples = []

@@ -2,6 +2,7 @@
 # For license information, please see license.txt
 
 from datetime import date, datetime
+from unittest.mock import patch
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
@@ -16,6 +17,7 @@ from dds_assistance.business_calendar import (
 )
 from dds_assistance.core.business_time import french_public_holidays
 from dds_assistance.integrations.holiday_list import HOLIDAY_LIST_NAME, ensure_holiday_years
+from dds_assistance.jobs.deadlines import recompute_open_deadlines
 from dds_assistance.jobs.holidays import extend_holiday_list
 from dds_assistance.setup import install
 
@@ -140,6 +142,34 @@ class TestAssistanceSettings(FrappeTestCase):
 		holiday_list.save()
 		self.assertEqual(add_business_hours("2026-11-27 17:00:00", 4), datetime(2026, 12, 1, 12, 30))
 
+	def test_r_time_2_a_holiday_list_covering_part_of_a_year_keeps_its_other_holidays(self):
+		partial = frappe.get_doc(
+			{
+				"doctype": "Holiday List",
+				"holiday_list_name": f"Partielle {frappe.generate_hash(length=6)}",
+				"from_date": "2026-07-01",
+				"to_date": "2027-12-31",
+				"holidays": [{"holiday_date": "2026-07-14", "description": "Fête nationale"}],
+			}
+		).insert()
+		self.settings.holiday_list = partial.name
+		self.settings.save()
+		# 1 May 2026 (before the list's period) stays a public holiday: Thursday 17:00 + 1 h → Monday 4 May
+		self.assertEqual(add_business_hours("2026-04-30 17:00:00", 1), datetime(2026, 5, 4, 9, 30))
+		self.assertEqual(add_business_hours("2026-07-13 17:00:00", 1), datetime(2026, 7, 15, 9, 30))
+
+	def test_r_tkt_3_a_tax_template_adding_vat_on_top_of_the_price_is_refused(self):
+		testing.ensure_assistance_setup()
+		template = frappe.copy_doc(
+			frappe.get_doc("Sales Taxes and Charges Template", self.settings.sales_taxes_template)
+		)
+		template.title = f"TVA en sus {frappe.generate_hash(length=5)}"
+		template.taxes[0].included_in_print_rate = 0
+		template.insert()
+		self.settings.reload()
+		self.settings.sales_taxes_template = template.name
+		self.assertRefused("includes VAT")
+
 	def test_r_time_5_system_time_zone_other_than_the_calendar(self):
 		# naive values are system time: with a UTC system, Paris 17:00 CET is 16:00
 		system = frappe.db.get_single_value("System Settings", "time_zone")
@@ -186,3 +216,66 @@ class TestHolidayListJob(FrappeTestCase):
 		listed = {frappe.utils.getdate(row.holiday_date) for row in doc.holidays}
 		self.assertIn(date(2026, 8, 10), listed)
 		self.assertTrue(set(french_public_holidays(2027)) <= listed)
+
+
+class TestCalendarChangesMoveDeadlines(testing.AssistanceTestCase):
+	"""R-TIME-5: a closure added to the calendar's Holiday List moves the pending due
+	times it touches, once, each change recorded on the ticket with its cause."""
+
+	client_prefix = "Labo Calendrier"
+	CLOSURE = "2027-03-08"  # a Monday the calendar's list covers
+
+	def holidays(self):
+		return frappe.get_doc(
+			"Holiday List", frappe.db.get_single_value("Assistance Settings", "holiday_list")
+		)
+
+	def change_calendar(self, change):
+		"""Make the change, then run the job it enqueued, as a worker would."""
+		with patch("frappe.enqueue") as enqueue:
+			change()
+		self.assertEqual(enqueue.call_args.args[0], "dds_assistance.jobs.deadlines.recompute_open_deadlines")
+		frappe.db.commit()
+		kwargs = {
+			k: v for k, v in enqueue.call_args.kwargs.items() if k not in ("queue", "enqueue_after_commit")
+		}
+		return recompute_open_deadlines(**kwargs), kwargs
+
+	def test_r_time_5_a_closure_recomputes_open_tickets_once_and_records_why(self):
+		with self.freeze_time(f"{self.CLOSURE} 08:00:00"):
+			ticket = self.ticket(received_at=f"{self.CLOSURE} 08:00:00")
+		self.assertEqual(ticket.response_due, datetime(2027, 3, 8, 14, 30))
+		frappe.db.commit()
+
+		def close():
+			holidays = self.holidays()
+			holidays.append(
+				"holidays", {"holiday_date": self.CLOSURE, "description": "Fermeture exceptionnelle"}
+			)
+			holidays.save()
+
+		def reopen():
+			holidays = self.holidays()
+			holidays.holidays = [h for h in holidays.holidays if str(h.holiday_date) != self.CLOSURE]
+			holidays.save()
+
+		try:
+			moved, kwargs = self.change_calendar(close)
+			self.assertIn(ticket.name, moved["tickets"])
+			doc = frappe.get_doc("Assistance Ticket", ticket.name)
+			self.assertEqual(doc.response_due, datetime(2027, 3, 9, 14, 30))
+			self.assertEqual(len(doc.deadline_changes), 1)
+			change = doc.deadline_changes[0]
+			self.assertEqual(
+				(change.previous_due, change.new_due), (datetime(2027, 3, 8, 14, 30), doc.response_due)
+			)
+			self.assertIn(doc.deadline_changes[0].source_name, kwargs["reason"])
+			# run twice: nothing more
+			self.assertNotIn(ticket.name, recompute_open_deadlines(**kwargs)["tickets"])
+			self.assertEqual(len(frappe.get_doc("Assistance Ticket", ticket.name).deadline_changes), 1)
+		finally:
+			self.change_calendar(reopen)
+		self.assertEqual(
+			frappe.db.get_value("Assistance Ticket", ticket.name, "response_due"),
+			datetime(2027, 3, 8, 14, 30),
+		)

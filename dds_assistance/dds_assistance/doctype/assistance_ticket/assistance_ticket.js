@@ -24,6 +24,9 @@ frappe.ui.form.on("Assistance Ticket", {
 		}
 		if (["New", "Incomplete"].includes(status)) {
 			frm.add_custom_button(__("Refuse"), () => dds_refuse(frm));
+			if (!frm.doc.sales_invoice) {
+				frm.add_custom_button(frm.doc.customer ? __("Change Client") : __("Set Client"), () => dds_set_client(frm));
+			}
 		}
 		if (frm.doc.sales_invoice) {
 			frm.add_custom_button(__("Invoice"), () => frappe.set_route("Form", "Sales Invoice", frm.doc.sales_invoice), __("View"));
@@ -82,6 +85,15 @@ function dds_refuse(frm) {
 		(values) => dds_call(frm, "refuse", values),
 		__("Refuse the Request"),
 		__("Refuse")
+	);
+}
+
+function dds_set_client(frm) {
+	frappe.prompt(
+		{ fieldname: "customer", fieldtype: "Link", options: "Customer", label: __("Client"), reqd: 1 },
+		(values) => dds_call(frm, "set_client", values),
+		__("Client of the Request"),
+		__("Set")
 	);
 }
 

@@ -29,18 +29,19 @@ from dds_assistance.field_guards import guard_fields
 from dds_assistance.integrations.sales_invoice import make_ticket_invoice, payment_state
 from dds_assistance.terms import terms_in_force
 
-# R-TKT-2: set once at receipt, then frozen
-FROZEN_FIELDS = (
+# R-TKT-2: the tariff and the terms in force when the request was made — recorded
+# once, at receipt, for every request, and never changed
+FROZEN_FIELDS = ("tariff_amount", "tariff_item", "cgv_reference", "cgu_version", "cgv_terms", "cgu_terms")
+# what decides money or ownership, the due times and the decisions: changed only by
+# the ticket's actions and the system's own events (R-TKT-1, R-TKT-4, R-TKT-7, R-TKT-10)
+ACTION_FIELDS = (
+	*FROZEN_FIELDS,
 	"coverage",
 	"coverage_reference",
-	"tariff_amount",
-	"tariff_item",
-	"cgv_reference",
-	"cgu_version",
-)
-# changed only by the ticket's actions and the system's own events
-ACTION_FIELDS = (
 	"sales_invoice",
+	"is_paid",
+	"outstanding_amount",
+	"paid_on",
 	"late_decision",
 	"late_decided_by",
 	"late_decided_on",
@@ -53,7 +54,17 @@ ACTION_FIELDS = (
 	"response_warn_at",
 	"sla_status",
 	"sla_extensions",
+	"deadline_changes",
+	"resolved_on",
+	"closed_on",
+	"terms_acceptance",
+	"terms_accepted_on",
+	"terms_accepted_by",
 )
+# given when the request is recorded, then changed only by an action: who the client
+# is (R-TKT-1, R-TKT-11) and when the request arrived (R-TKT-10: the due time runs from it)
+KEPT_FIELDS = ("customer", "received_at", "raised_by")
+BY_USE = "By use of the service (CGU 1.3)"
 
 
 class AssistanceTicket(Document):
@@ -177,22 +188,38 @@ class AssistanceTicket(Document):
 		return {"status": self.status, "sales_invoice": self.sales_invoice}
 
 	def refuse(self, reason: str) -> dict:
-		"""Refuse the request with a reason (R-TKT-7); nothing is invoiced."""
-		submitted = self.sales_invoice and frappe.db.get_value(
-			"Sales Invoice", self.sales_invoice, "docstatus"
-		)
-		live = self.sales_invoice if submitted == 1 else None
-		try:
-			core.check_refusal(reason, live)
-		except RuleError as error:
-			throw_rule(error)
+		"""Refuse the request with a reason (R-TKT-7); nothing is invoiced — the move
+		itself is checked like any other (``validate_status_change``)."""
 		self.flags.dds_action = True
-		if self.is_late:
+		if self.is_late and (reason or "").strip():
 			self.record_late_decision("Refused", reason)
-		self.rejection_reason = reason.strip()
+		self.rejection_reason = (reason or "").strip()
 		self.status = core.REJECTED
 		self.save()
 		return {"status": self.status}
+
+	def set_client(self, customer: str) -> dict:
+		"""Triage (R-TKT-1, R-TKT-11): the agent names the client of a request — an
+		unknown sender, a wrong match — before it is accepted or invoiced. Its
+		coverage is then decided for that client at the time of the request; its
+		tariff and terms stay those of the request (R-TKT-2)."""
+		try:
+			core.check_client_change(self.status, self.sales_invoice)
+		except RuleError as error:
+			throw_rule(error)
+		if not frappe.db.exists("Customer", customer):
+			frappe.throw(
+				_("Client {0} not found").format(frappe.bold(customer)), exc=frappe.DoesNotExistError
+			)
+		self.refuse_suspended_client(customer)
+		self.flags.dds_action = True
+		self.customer, self.contact, self.equipment = customer, None, None  # the equipment is the client's
+		self.customer_name, self.client_number = frappe.db.get_value(
+			"Customer", customer, ["customer_name", "dds_client_number"]
+		)
+		self.coverage = self.coverage_reference = None  # decided again below (freeze_at_receipt)
+		self.save()
+		return {"customer": self.customer, "coverage": self.coverage, "status": self.status}
 
 	def extend_response_due(self, new_due, reason: str, note: str) -> dict:
 		"""R-TKT-10: a new first-response due time with a reason from the terms'
@@ -256,7 +283,7 @@ class AssistanceTicket(Document):
 		paid = self.live_paid()
 		self.status = core.status_after_payment_change(self.status, self.coverage, paid)
 		if (self.status, self.is_paid, flt(self.outstanding_amount)) != before:
-			self.flags.ignore_permissions = True
+			self.flags.dds_action = self.flags.ignore_permissions = True
 			self.save()
 
 	# ------------------------------------------------------------------ protection
@@ -264,7 +291,18 @@ class AssistanceTicket(Document):
 		"""R-TKT-2: what was frozen at receipt never changes; R-TKT-10 and R-TKT-4:
 		due times, extensions, invoice link and decisions change only through the
 		ticket's actions (never by editing the field, from desk or REST)."""
-		guard_fields(self, action=ACTION_FIELDS + FROZEN_FIELDS, frozen=FROZEN_FIELDS)
+		guard_fields(
+			self, action=ACTION_FIELDS, kept=KEPT_FIELDS, frozen=FROZEN_FIELDS, extra=self.incident_changes
+		)
+
+	def incident_changes(self, before) -> list[str]:
+		"""R-TKT-7: the incident time decides whether a request is late; it may be
+		corrected while the request awaits its decision, never cleared once given,
+		and never changed after the decision."""
+		if str(before.incident_at or "") == str(self.incident_at or ""):
+			return []
+		decided = before.late_decision or before.status not in (core.INCOMPLETE, core.NEW)
+		return ["incident_at"] if decided or (before.incident_at and not self.incident_at) else []
 
 	# ------------------------------------------------------------------ intake
 	def set_intake_defaults(self):
@@ -293,18 +331,19 @@ class AssistanceTicket(Document):
 		if not self.raised_by and self.customer:
 			self.raised_by = clients.client_email(self.customer, self.contact)
 
-	def refuse_suspended_client(self):
+	def refuse_suspended_client(self, customer: str | None = None):
 		"""R-SAN-2: a suspended client opens no ticket — from the desk, the API or the
 		portal the request is refused with the reason; a mail is kept, refused."""
-		if not self.is_new() or not self.customer:
+		if customer is None and (not self.is_new() or not self.customer):
 			return
-		suspension = clients.active_suspension(self.customer, self.received_at)
+		customer = customer or self.customer
+		suspension = clients.active_suspension(customer, self.received_at)
 		if not suspension:
 			return
 		reason = _("The client {0} is suspended since {1} ({2}).").format(
-			self.customer, frappe.utils.format_datetime(suspension.effective_from), _(suspension.breach)
+			customer, frappe.utils.format_datetime(suspension.effective_from), _(suspension.breach)
 		)
-		if self.flags.ignore_mandatory and self.raised_by:  # e-mail intake: keep the mail, refuse the request
+		if self.is_new() and self.flags.ignore_mandatory and self.raised_by:  # e-mail intake: keep the mail
 			self.status = core.REJECTED
 			self.rejection_reason = reason
 			self.flags.dds_action = True
@@ -363,22 +402,26 @@ class AssistanceTicket(Document):
 
 	# ------------------------------------------------------------------ R-TKT-1, R-TKT-2
 	def freeze_at_receipt(self):
-		"""Coverage, tariff and terms are decided once, at receipt, and never change."""
-		if self.coverage or not self.customer:
-			return
-		coverage = clients.coverage(self.customer, get_datetime(self.received_at))
-		self.coverage = coverage.kind
-		self.coverage_reference = coverage.subscription
-		settings = frappe.get_cached_doc("Assistance Settings")
-		in_force = terms_in_force(self.received_at)
-		cgv, cgu = in_force["CGV"], in_force["CGU"]
-		self.cgv_reference = cgv.reference if cgv else settings.cgv_reference
-		self.cgu_version = cgu.version if cgu else settings.cgu_version
-		self.cgv_terms = f"CGV-{cgv.version}" if cgv else None
-		self.cgu_terms = f"CGU-{cgu.version}" if cgu else None
-		if coverage.kind == core.ON_DEMAND:
+		"""R-TKT-2: the tariff and the terms in force when the request is made are
+		recorded once, for every request; R-TKT-1: its coverage is decided as soon as
+		its client is known — at receipt, or when an agent names the client."""
+		if not self.cgv_reference:
+			settings = frappe.get_cached_doc("Assistance Settings")
+			in_force = terms_in_force(self.received_at)
+			cgv, cgu = in_force["CGV"], in_force["CGU"]
+			self.cgv_reference = cgv.reference if cgv else settings.cgv_reference
+			self.cgu_version = cgu.version if cgu else settings.cgu_version
+			self.cgv_terms = f"CGV-{cgv.version}" if cgv else None
+			self.cgu_terms = f"CGU-{cgu.version}" if cgu else None
 			self.tariff_amount = settings.ticket_price
 			self.tariff_item = settings.ticket_item
+		if not self.terms_acceptance:  # CGU 1.3: using the service accepts the terms in force
+			self.terms_acceptance = BY_USE
+			self.terms_accepted_on = self.received_at
+			self.terms_accepted_by = self.raised_by or self.customer
+		if self.customer and not self.coverage:
+			coverage = clients.coverage(self.customer, get_datetime(self.received_at))
+			self.coverage, self.coverage_reference = coverage.kind, coverage.subscription
 
 	# ------------------------------------------------------------------ R-TKT-8
 	def missing(self) -> list[str]:
@@ -415,22 +458,43 @@ class AssistanceTicket(Document):
 
 	# ------------------------------------------------------------------ R-TKT-9
 	def set_response_target(self):
-		"""Due time computed when the receipt time changes (R-TIME-5); an extension
-		(R-TKT-10) is the only other way it moves."""
-		before = self.get_doc_before_save()
-		if (
-			self.response_due
-			and before
-			and get_datetime(before.received_at) == get_datetime(self.received_at)
-		):
-			return  # unchanged: the state is the sweep's and the first response's to move
-		if self.sla_extensions:
-			return
-		settings = frappe.get_cached_doc("Assistance Settings")
-		self.set_response_due(
-			add_business_hours(self.received_at, settings.first_response_hours),
-			get_datetime(self.received_at),
+		"""Due time computed when the request is recorded (R-TIME-5); afterwards it
+		moves only by an extension (R-TKT-10) or a recorded recomputation."""
+		if self.response_due and not self.is_new():
+			return  # the state is the sweep's and the first response's to move
+		self.set_response_due(self.response_target(), get_datetime(self.received_at))
+
+	def response_target(self):
+		"""Receipt + N business hours on the site's calendar as it stands (R-TKT-9)."""
+		hours = frappe.get_cached_doc("Assistance Settings").first_response_hours
+		return add_business_hours(self.received_at, hours)
+
+	def recompute_response_due(self, reason: str, source_doctype=None, source_name=None) -> bool:
+		"""R-TIME-5, R-AVAIL-2: the calendar changed (a closure, new windows, a planned
+		interruption announced or cancelled): the pending due time is computed again
+		and a change is recorded on the ticket with its cause — never silent. A due
+		time a manager extended (R-TKT-10) stands. Returns whether it moved."""
+		if self.first_responded_on or self.sla_extensions or self.status not in core.SLA_RUNNING_STATUSES:
+			return False
+		due = self.response_target()
+		if not self.response_due or due == get_datetime(self.response_due):
+			return False
+		self.flags.dds_action = self.flags.ignore_permissions = True
+		self.append(
+			"deadline_changes",
+			{
+				"deadline": "First Response",
+				"previous_due": self.response_due,
+				"new_due": due,
+				"reason": reason,
+				"source_doctype": source_doctype,
+				"source_name": source_name,
+				"changed_on": now_datetime(),
+			},
 		)
+		self.set_response_due(due, get_datetime(self.received_at))
+		self.save()
+		return True
 
 	def set_response_due(self, due, not_before):
 		"""Due time, the warning time before it (never before ``not_before``) and the
@@ -450,47 +514,50 @@ class AssistanceTicket(Document):
 
 	# ------------------------------------------------------------------ transitions
 	def live_paid(self) -> bool:
+		return self.read_payment().paid
+
+	def read_payment(self) -> core.PaymentState:
 		"""R-TKT-4: paid = the invoice is submitted, fully paid and not credited —
 		read from the invoice now, never trusted from a cached flag."""
-		if self.coverage != core.ON_DEMAND:
-			return False
 		state = payment_state(self.sales_invoice)
+		if self.coverage != core.ON_DEMAND:
+			return core.PaymentState(False, state.outstanding, state.reason)
 		self.is_paid, self.outstanding_amount = int(state.paid), state.outstanding
 		if state.paid and not self.paid_on:
 			self.paid_on = now_datetime()
 		elif not state.paid:
 			self.paid_on = None
-		return state.paid
+		return state
 
 	def validate_status_change(self):
 		before = self.get_doc_before_save()
 		previous = before.status if before else core.NEW
 		if before is None and self.status not in (core.NEW, core.INCOMPLETE):
 			previous = core.NEW
-		paid = self.live_paid()
+		state = self.read_payment()
 		if previous != self.status:
-			self.check_move(previous, self.status, paid)
-
-	def check_move(self, current: str, target: str, paid: bool):
-		"""The core's decision on this ticket's move, refused as a translated error."""
-		try:
-			core.check_transition(
-				current,
-				target,
-				coverage=self.coverage or core.ON_DEMAND,
-				paid=paid,
-				late=bool(self.is_late),
-				late_accepted=self.late_decision == "Accepted",
-				missing=self.missing(),
-			)
-		except RuleError as error:
-			throw_rule(error)
+			try:
+				core.check_transition(
+					previous,
+					self.status,
+					coverage=self.coverage or core.ON_DEMAND,
+					paid=state.paid,
+					late=bool(self.is_late),
+					late_accepted=self.late_decision == "Accepted",
+					missing=self.missing(),
+					reason=self.rejection_reason,
+					live_invoice=self.sales_invoice if state.live else None,
+				)
+			except RuleError as error:
+				throw_rule(error)
 
 	def stamp_status_dates(self):
+		"""When the ticket was resolved, and when it ended — closed, refused or
+		cancelled: the intervention is over and its files' grace period runs (R-DATA-1)."""
 		now = now_datetime()
 		if self.status == core.RESOLVED and not self.resolved_on:
 			self.resolved_on = now
-		if self.status == core.CLOSED and not self.closed_on:
+		if self.status in core.FINAL_STATUSES and not self.closed_on:
 			self.closed_on = now
 
 

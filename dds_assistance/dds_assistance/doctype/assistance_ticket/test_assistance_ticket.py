@@ -82,7 +82,7 @@ class TestTicketIntake(TicketTestCase):
 		with patch("dds_assistance.clients.coverage", premium_for_client_b):
 			ticket = self.make_ticket(customer=CLIENT_B)
 		self.assertEqual((ticket.coverage, ticket.coverage_reference), ("Premium", "SUB-TEST"))
-		self.assertFalse(ticket.tariff_amount)
+		self.assertEqual(flt(ticket.tariff_amount), 100)  # the tariff in force, recorded, never invoiced
 		result = api.accept(ticket.name)
 		self.assertEqual(result, {"status": "Open", "sales_invoice": None})
 		self.assertFalse(frappe.db.exists("Sales Invoice", {"dds_assistance_ticket": ticket.name}))
@@ -141,6 +141,46 @@ class TestTicketIntake(TicketTestCase):
 		with self.assertRaises(RuleViolation) as caught:
 			ticket.insert()
 		self.assertIn("future", str(caught.exception))
+
+	def test_r_tkt_10_the_receipt_time_does_not_move_after_receipt(self):
+		ticket = self.make_ticket()
+		due = ticket.response_due
+		ticket.received_at = add_to_date(ticket.received_at, hours=-1)
+		self.assertRaises(RuleViolation, ticket.save)
+		from frappe.client import set_value
+
+		self.assertRaises(
+			RuleViolation, set_value, "Assistance Ticket", ticket.name, "received_at", "2026-01-05 09:00:00"
+		)
+		self.assertEqual(frappe.db.get_value("Assistance Ticket", ticket.name, "response_due"), due)
+
+	def test_r_tkt_2_client_and_terms_recorded_at_receipt_do_not_change(self):
+		ticket = self.make_ticket()
+		self.assertEqual((ticket.cgv_terms, ticket.cgu_terms), ("CGV-2023-10", "CGU-2026-01-01"))
+		for field, value in (("cgu_terms", None), ("cgv_terms", None), ("customer", CLIENT_B)):
+			doc = frappe.get_doc("Assistance Ticket", ticket.name)
+			doc.set(field, value)
+			self.assertRaises(RuleViolation, doc.save)
+
+	def test_r_terms_1_a_version_not_yet_published_is_in_force_for_no_one(self):
+		label = frappe.generate_hash(length=8)
+		draft = frappe.get_doc(
+			{
+				"doctype": "Terms Version",
+				"kind": "CGU",
+				"reference": "CGU-BROUILLON",
+				"version_label": label,
+				"publication_date": add_to_date(now_datetime(), days=-2).date(),
+				"effective_date": add_to_date(now_datetime(), days=-1).date(),
+			}
+		).insert()
+		self.assertFalse(draft.published_on)
+		self.assertEqual(self.make_ticket().cgu_terms, "CGU-2026-01-01")
+
+	def test_cgu_1_3_acceptance_by_use_is_recorded_on_a_phone_request(self):
+		ticket = self.make_ticket()
+		self.assertEqual(ticket.terms_acceptance, "By use of the service (CGU 1.3)")
+		self.assertEqual(ticket.terms_accepted_on, ticket.received_at)
 
 	def test_incident_after_receipt_is_refused(self):
 		self.assertRaises(RuleViolation, self.make_ticket, incident_at=add_to_date(now_datetime(), hours=2))
@@ -257,6 +297,40 @@ class TestTicketLifecycle(TicketTestCase):
 		self.assertIn("new ticket", str(caught.exception))
 
 
+class TestSoldTicketsEnd(TicketTestCase):
+	def test_r_tkt_4_a_ticket_is_not_cancelled_while_its_invoice_stands(self):
+		ticket = self.make_ticket()
+		invoice = api.accept(ticket.name)["sales_invoice"]
+
+		def cancel():
+			doc = frappe.get_doc("Assistance Ticket", ticket.name)
+			doc.status = "Cancelled"
+			doc.save()
+
+		self.assertRaises(RuleViolation, cancel)  # awaiting payment, invoice standing
+		self.pay(invoice)
+		self.assertEqual(self.status(ticket), ("Open", 1))
+		with self.assertRaises(RuleViolation) as caught:  # paid: refund (credit) first
+			cancel()
+		self.assertIn(invoice, str(caught.exception))
+		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+
+		credit_note = make_sales_return(invoice)
+		credit_note.insert()
+		credit_note.submit()
+		cancel()
+		self.assertEqual(frappe.db.get_value("Assistance Ticket", ticket.name, "status"), "Cancelled")
+
+	def test_r_tkt_4_paid_state_is_not_typed(self):
+		ticket = self.make_ticket()
+		api.accept(ticket.name)
+		from frappe.client import set_value
+
+		for field, value in (("paid_on", "2026-11-01 10:00:00"), ("is_paid", 1), ("outstanding_amount", 0)):
+			self.assertRaises(RuleViolation, set_value, "Assistance Ticket", ticket.name, field, value)
+		self.assertEqual(self.status(ticket), ("Awaiting Payment", 0))
+
+
 class TestLateRequests(TicketTestCase):
 	def late_ticket(self):
 		received = datetime(2026, 11, 27, 10, 0)
@@ -278,6 +352,27 @@ class TestLateRequests(TicketTestCase):
 		doc = frappe.get_doc("Assistance Ticket", ticket.name)
 		self.assertEqual((doc.status, doc.late_decision), ("Rejected", "Refused"))
 		self.assertFalse(frappe.db.exists("Sales Invoice", {"dds_assistance_ticket": ticket.name}))
+
+	def test_r_tkt_7_a_request_is_not_refused_without_a_reason(self):
+		ticket = self.make_ticket()
+		doc = frappe.get_doc("Assistance Ticket", ticket.name)
+		doc.status = "Rejected"
+		with self.assertRaises(RuleViolation) as caught:
+			doc.save()
+		self.assertIn("reason", str(caught.exception))
+		self.assertRaises(RuleViolation, api.refuse, ticket.name, "  ")
+		self.assertEqual(api.refuse(ticket.name, "Doublon de TKT-1")["status"], "Rejected")
+
+	def test_r_tkt_7_clearing_the_incident_time_does_not_clear_the_late_flag(self):
+		ticket = self.late_ticket()
+		doc = frappe.get_doc("Assistance Ticket", ticket.name)
+		doc.incident_at = None
+		self.assertRaises(RuleViolation, doc.save)
+		api.accept(ticket.name, reason="Client hospitalisé")
+		doc = frappe.get_doc("Assistance Ticket", ticket.name)
+		doc.incident_at = doc.received_at  # after the decision, the incident time stays
+		self.assertRaises(RuleViolation, doc.save)
+		self.assertEqual(frappe.db.get_value("Assistance Ticket", ticket.name, "is_late"), 1)
 
 	def test_r_tkt_7_within_window_is_not_late(self):
 		ticket = self.make_ticket(

@@ -33,7 +33,13 @@ ACTION_FIELDS = (
 	"cgv_terms",
 	"cgu_terms",
 	"terms",
+	"terms_acceptance",
+	"terms_accepted_on",
+	"terms_accepted_by",
 )
+# given when the plan is made, then changed only by its actions (R-SUB-3: the renewal
+# ends by a notice, never by unticking it)
+KEPT_FIELDS = ("customer", "auto_renew")
 LIVE_STATUSES = (core.SCHEDULED, core.ACTIVE, core.NOTICE_GIVEN, core.SUSPENDED)
 SUBSCRIPTION_FIELD = "dds_premium_subscription"
 TERM_FIELD = "dds_subscription_term"
@@ -243,7 +249,22 @@ class PremiumSubscription(Document):
 			moved = before.start_date and str(before.start_date) != str(self.start_date) and before.terms
 			return ["start_date"] if moved else []
 
-		guard_fields(self, action=ACTION_FIELDS, extra=start_moved)
+		guard_fields(
+			self,
+			action=ACTION_FIELDS,
+			kept=KEPT_FIELDS,
+			extra=start_moved,
+			message=_(
+				"To end a plan at its term, record the client's notice (Give Notice); a plan's "
+				"renewal, client and recorded terms change only through the plan's actions."
+			)
+			if self.auto_renew_switched_off()
+			else None,
+		)
+
+	def auto_renew_switched_off(self) -> bool:
+		before = self.get_doc_before_save()
+		return bool(before and before.auto_renew and not self.auto_renew)
 
 	def validate_price(self):
 		if (self.annual_price or 0) <= 0:
@@ -265,22 +286,27 @@ class PremiumSubscription(Document):
 			)
 
 	def apply_auto_renew_choice(self):
-		"""Switching renewal off ends the plan at the end of the current term."""
-		if self.auto_renew:
-			self.no_renewal_after = None
-		elif not self.no_renewal_after:
+		"""A plan sold without renewal ends at the end of its first term. Once made, a
+		plan ends only by the client's notice, with its 30-day rule (R-SUB-3), or a
+		termination for breach (R-SUB-6): renewal is not switched off by hand."""
+		if self.is_new() and not self.auto_renew and not self.no_renewal_after:
 			today = getdate(nowdate())
 			self.no_renewal_after = core.term_at(
 				getdate(self.start_date), max(today, getdate(self.start_date))
 			).end
 
 	def record_terms(self):
-		"""R-TERMS-1: the CGV and CGU in force when the plan was made."""
+		"""R-TERMS-1: the CGV and CGU in force when the plan was made, and the
+		client's acceptance of them (CGU art. 1.3: using the service accepts them)."""
 		if self.cgv_terms or self.cgu_terms or not self.is_new():
 			return
 		in_force = terms_in_force(self.start_date)
 		self.cgv_terms = f"CGV-{in_force['CGV'].version}" if in_force["CGV"] else None
 		self.cgu_terms = f"CGU-{in_force['CGU'].version}" if in_force["CGU"] else None
+		if not self.terms_acceptance:
+			self.terms_acceptance = "By use of the service (CGU 1.3)"
+			self.terms_accepted_on = frappe.utils.now_datetime()
+			self.terms_accepted_by = self.client_email or clients.client_email(self.customer) or self.customer
 
 	# ------------------------------------------------------------------ derived
 	def state(self) -> core.SubscriptionState:

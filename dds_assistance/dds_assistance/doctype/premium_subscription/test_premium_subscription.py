@@ -141,15 +141,24 @@ class TestPremiumSubscription(testing.AssistanceTestCase):
 			self.make(date(2026, 1, 1), licence_valid_until=date(2026, 3, 31))
 			self.assertEqual(self.ticket().coverage, "On-demand")
 
-	def test_r_sub_2_no_renewal_ends_at_the_term(self):
+	def test_r_sub_2_a_plan_sold_without_renewal_ends_at_its_term(self):
 		with self.at(datetime(2026, 6, 1, 10, 0)):
-			sub = self.make(date(2026, 1, 1))
-			sub.auto_renew = 0
-			sub.save()
-			sub.reload()
+			sub = self.make(date(2026, 1, 1), auto_renew=0)
 			self.assertEqual(str(sub.ends_on), "2026-12-31")
 		with self.at(datetime(2027, 1, 1, 3, 0)):
 			process_all()
 			sub.reload()
 			self.assertEqual(sub.status, "Ended")
 			self.assertEqual(len(self.invoices(sub)), 1)
+
+	def test_r_sub_3_renewal_is_not_switched_off_by_hand_past_the_notice_deadline(self):
+		with self.at(datetime(2026, 12, 15, 10, 0)):  # notice deadline was 2026-12-02
+			sub = self.make(date(2026, 1, 1))
+			sub.auto_renew = 0
+			with self.assertRaises(RuleViolation) as caught:
+				sub.save()
+			self.assertIn("Give Notice", str(caught.exception))
+			result = api.give_notice(sub.name, "2026-12-15", "Letter")
+			self.assertEqual(str(result["ends_on"]), "2027-12-31")  # late: the next term
+			sub.reload()
+			self.assertEqual((sub.notice_channel, str(sub.notice_received_on)), ("Letter", "2026-12-15"))

@@ -57,9 +57,10 @@ class RemoteSession(Document):
 		if self.is_new():
 			self.status = core.REQUESTED
 			self.current_scope = self.purpose
-			self.customer, raised_by = frappe.db.get_value(
-				"Assistance Ticket", self.ticket, ["customer", "raised_by"]
+			self.customer, raised_by, ticket_status = frappe.db.get_value(
+				"Assistance Ticket", self.ticket, ["customer", "raised_by", "status"]
 			)
+			self.refuse_on_closed_ticket(ticket_status)
 			self.client_email = self.client_email or raised_by or clients.client_email(self.customer)
 			if not self.customer:
 				frappe.throw(_("The ticket has no client yet."), title=_("Client Required"))
@@ -111,10 +112,19 @@ class RemoteSession(Document):
 				title=_("Not Allowed"),
 			)
 
+	def refuse_on_closed_ticket(self, ticket_status: str | None = None):
+		try:
+			core.check_ticket_takes_sessions(
+				ticket_status or frappe.db.get_value("Assistance Ticket", self.ticket, "status")
+			)
+		except RuleError as error:
+			throw_rule(error)
+
 	def consent(self, method: str, checklist: dict, note: str | None, by_client: bool, person: str) -> dict:
 		"""R-RS-1, R-RS-2: consent for this one session with the four confirmations —
 		the client's own click on the portal, or e-mail / phone recorded by staff."""
 		self.refuse_if_suspended()
+		self.refuse_on_closed_ticket()
 		try:
 			core.check_consent(self.status, method, checklist, note, by_client)
 		except RuleError as error:
@@ -153,6 +163,7 @@ class RemoteSession(Document):
 			coverage=ticket.coverage or core_tickets.ON_DEMAND,
 			ticket_paid=ticket.live_paid(),
 			subscription_active=clients.coverage(self.customer, now).kind == core_tickets.PREMIUM,
+			ticket_status=ticket.status,
 		)
 		refusals = core.start_refusals(facts)
 		if refusals:

@@ -102,6 +102,23 @@ class TestRemoteSession(testing.AssistanceTestCase):
 		doc = frappe.get_doc("Remote Session", session)
 		self.assertEqual((doc.consent_method, doc.consent_user), ("Portal", USER_A))
 
+	def test_r_tkt_5_no_session_on_a_closed_ticket(self):
+		ticket = self.paid_ticket()
+		consented = self.propose(ticket)
+		self.consent_as_client(consented)
+		waiting = self.propose(ticket)
+		doc = frappe.get_doc("Assistance Ticket", ticket)
+		for status in ("In Progress", "Resolved", "Closed"):
+			doc.status = status
+			doc.save()
+		self.assertRaises(frappe.ValidationError, self.propose, ticket)
+		self.assertRaises(frappe.ValidationError, self.consent_as_client, waiting)
+		with self.assertRaises(SessionStartRefused) as caught:
+			self.start_as(consented)
+		self.assertIn("closed", str(caught.exception))
+		self.assertEqual(frappe.db.get_value("Remote Session", consented, "status"), "Consented")
+		self.assertIn("Refused", self.events(consented))
+
 	def test_r_rs_2_consent_needs_the_whole_checklist(self):
 		session = self.propose(self.paid_ticket())
 		self.assertRaises(frappe.ValidationError, self.consent_as_client, session, check_backup=0)
@@ -247,7 +264,9 @@ class TestRemoteSession(testing.AssistanceTestCase):
 		self.assertNotIn(session, frappe.get_list("Remote Session", pluck="name", limit_page_length=0))
 		self.assertEqual(frappe.get_list("Remote Session Log", filters={"session": session}), [])
 		frappe.set_user("Administrator")
-		self.assertRaises(frappe.PermissionError, self.consent_as_client, session, USER_B)
+		self.assertRaises(
+			frappe.DoesNotExistError, self.consent_as_client, session, USER_B
+		)  # as a made-up name
 		self.assertEqual(frappe.db.get_value("Remote Session", session, "status"), "Requested")
 
 	def test_r_rs_8_tools_uninstall_request_and_answer(self):

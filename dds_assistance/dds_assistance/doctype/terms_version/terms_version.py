@@ -15,7 +15,16 @@ from dds_assistance.core.errors import RuleError
 from dds_assistance.errors import throw_rule
 from dds_assistance.field_guards import changed_fields, guard_fields
 
-PUBLISHED_FIELDS = ("kind", "reference", "version_label", "publication_date", "effective_date")
+# R-TERMS-1: what clients were told is what stays
+PUBLISHED_FIELDS = (
+	"kind",
+	"reference",
+	"version_label",
+	"publication_date",
+	"effective_date",
+	"full_text",
+	"document",
+)
 LIVE_PLANS = ("Scheduled", "Active", "Notice Given", "Suspended")
 
 

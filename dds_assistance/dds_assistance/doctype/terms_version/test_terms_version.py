@@ -54,3 +54,6 @@ class TestTermsVersions(testing.AssistanceTestCase):
 		version.reload()
 		version.effective_date = "2027-04-01"
 		self.assertRaises(frappe.ValidationError, version.save)
+		version.reload()
+		version.full_text = "<p>Texte réécrit après publication</p>"  # R-TERMS-1: what was told stays
+		self.assertRaises(frappe.ValidationError, version.save)

@@ -20,6 +20,8 @@ frappe.query_reports["Assistance Ticket Reconciliation"] = {
 				"More than one invoice",
 				"Invoice cancelled or returned on a served ticket",
 				"Amount differs from the ticket's tariff",
+				"Paid ticket cancelled or refused without refund",
+				"Invoice standing on a cancelled or refused ticket",
 			],
 		},
 	],

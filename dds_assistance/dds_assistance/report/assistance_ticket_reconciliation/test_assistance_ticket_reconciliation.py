@@ -106,6 +106,14 @@ class TestReconciliation(testing.AssistanceTestCase):
 			links={"dds_assistance_ticket": wrong.name},
 			remarks="wrong amount",
 		)
+		# paid, then cancelled without a refund; refused with its invoice standing (old
+		# records: the app now refuses both moves while the invoice stands)
+		paid_cancelled = self.ticket(8)
+		self.pay(ticket_api.accept(paid_cancelled.name)["sales_invoice"])
+		frappe.db.set_value("Assistance Ticket", paid_cancelled.name, "status", "Cancelled")
+		refused = self.ticket(9)
+		ticket_api.accept(refused.name)
+		frappe.db.set_value("Assistance Ticket", refused.name, "status", "Rejected")
 		# an invoice of the ticket Item without ticket
 		orphan = make_invoice(
 			customer=self.customer,
@@ -125,6 +133,8 @@ class TestReconciliation(testing.AssistanceTestCase):
 		self.assertIn(accounting.UNDONE_INVOICE, found[served.name])
 		self.assertIn(accounting.AMOUNT_MISMATCH, found[wrong.name])
 		self.assertIn(accounting.ORPHAN_INVOICE, found[orphan])
+		self.assertEqual(found[paid_cancelled.name], accounting.PAID_NOT_SERVED)
+		self.assertEqual(found[refused.name], accounting.INVOICE_NOT_SOLD)
 		clean_row = next(row for row in data if row["ticket"] == clean.name)
 		self.assertEqual(
 			(clean_row["grand_total"], clean_row["paid_amount"], clean_row["outstanding"]),
