@@ -11,6 +11,9 @@ app_license = "proprietary"
 # "frappe/erpnext" (not "erpnext"): install-app resolves it without a network lookup
 required_apps = ["frappe/erpnext"]
 
+# E-mail intake on Frappe's own pull: automatic mail, complaints, sender authentication
+override_doctype_class = {"Email Account": "dds_assistance.integrations.email_intake.AssistanceEmailAccount"}
+
 # Each controller carries its generated field types
 export_python_type_annotations = True
 

@@ -29,6 +29,15 @@ STAFF = {
 }
 
 
+# ---------------------------------------------------------------------------- the test mail server
+MAIL_HOST = "127.0.0.1"
+MAIL_DOMAIN = "assistance.test"
+SUPPORT_ADDRESS = f"support@{MAIL_DOMAIN}"
+COMPLAINTS_ADDRESS = f"reclamations@{MAIL_DOMAIN}"
+MAIL_SERVER_ID = f"mail.{MAIL_DOMAIN}"  # what it writes in its Authentication-Results
+SUPPORT_ACCOUNT, COMPLAINTS_ACCOUNT = "DDS Support", "DDS Réclamations"
+
+
 def ensure_system_time_zone(zone: str = "Europe/Paris"):
 	"""Run the tests as the company runs its site: system time in Paris."""
 	if frappe.db.get_single_value("System Settings", "time_zone") != zone:
@@ -38,22 +47,82 @@ def ensure_system_time_zone(zone: str = "Europe/Paris"):
 
 
 def ensure_outgoing_email_account() -> str:
-	"""A default outgoing account, so that mails are queued (never sent in tests)."""
+	"""A default outgoing account, so that mails are queued. Tests do not flush the
+	queue; where it is flushed, it goes to the test mail server on loopback (port 25,
+	no authentication: ``dev/mail-server``), which keeps every message in a mailbox."""
 	name = "DDS Test Outgoing"
+	values = {
+		"email_id": "outgoing-test@example.com",
+		"enable_outgoing": 1,
+		"default_outgoing": 1,
+		"smtp_server": MAIL_HOST,
+		"smtp_port": 25,
+		"no_smtp_authentication": 1,
+	}
 	if not frappe.db.exists("Email Account", name):
-		frappe.get_doc(
-			{
-				"doctype": "Email Account",
-				"email_account_name": name,
-				"email_id": "outgoing-test@example.com",
-				"enable_outgoing": 1,
-				"default_outgoing": 1,
-				"smtp_server": "localhost",
-				"smtp_port": 25,
-				"password": "not-used",
-			}
-		).insert(ignore_permissions=True)
+		frappe.get_doc({"doctype": "Email Account", "email_account_name": name, **values}).insert(
+			ignore_permissions=True
+		)
+	else:
+		doc = frappe.get_doc("Email Account", name)
+		if any(str(doc.get(key)) != str(value) for key, value in values.items()):
+			doc.update(values)
+			doc.save(ignore_permissions=True)
+	# no authentication on port 25: no password either (Frappe would try to log in with one)
+	frappe.db.delete("__Auth", {"doctype": "Email Account", "name": name, "fieldname": "password"})
 	return name
+
+
+def ensure_mail_accounts(password: str = "dds-mail-test", host: str = MAIL_HOST) -> dict:
+	"""Point the site at the test mail server of ``dev/mail-server``: the support
+	mailbox appending to Assistance Ticket (IMAP in, SMTP submission out), the
+	complaints mailbox appending to Assistance Complaint, and the settings that name
+	them. Idempotent."""
+	for name, address, doctype in (
+		(SUPPORT_ACCOUNT, SUPPORT_ADDRESS, "Assistance Ticket"),
+		(COMPLAINTS_ACCOUNT, COMPLAINTS_ADDRESS, "Assistance Complaint"),
+	):
+		doc = frappe.get_doc("Email Account", name) if frappe.db.exists("Email Account", name) else None
+		doc = doc or frappe.new_doc("Email Account")
+		doc.update(
+			{
+				"email_account_name": name,
+				"email_id": address,
+				"login_id": address,
+				"password": password,
+				"enable_incoming": 1,
+				"use_imap": 1,
+				"email_server": host,
+				"incoming_port": 143,
+				"use_ssl": 0,
+				"use_starttls": 0,
+				"email_sync_option": "UNSEEN",
+				"initial_sync_count": "250",
+				"append_to": doctype,
+				"create_contact": 0,
+				"enable_outgoing": 1,
+				"smtp_server": host,
+				"smtp_port": 587,
+				"use_tls": 0,
+				"use_ssl_for_outgoing": 0,
+				"no_smtp_authentication": 0,
+				"always_use_account_email_id_as_sender": 1,
+			}
+		)
+		doc.set("imap_folder", [{"folder_name": "INBOX", "append_to": doctype}])
+		doc.flags.ignore_permissions = True
+		doc.save()
+	settings = frappe.get_single("Assistance Settings")
+	settings.trusted_mail_server = MAIL_SERVER_ID
+	settings.complaint_email = COMPLAINTS_ADDRESS
+	settings.flags.ignore_permissions = True
+	settings.save()
+	frappe.db.commit()
+	return {
+		"support": SUPPORT_ADDRESS,
+		"complaints": COMPLAINTS_ADDRESS,
+		"trusted_mail_server": MAIL_SERVER_ID,
+	}
 
 
 def ensure_assistance_setup() -> dict:

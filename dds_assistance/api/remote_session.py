@@ -9,7 +9,7 @@ from frappe.utils import cint, getdate, nowdate
 from dds_assistance.api._common import locked_doc
 from dds_assistance.clients import customers_of
 from dds_assistance.core import remote_sessions as core
-from dds_assistance.integrations.mail import mail_client
+from dds_assistance.integrations.mail import client_language, mail_client
 from dds_assistance.portal import client, own
 from dds_assistance.staff import is_staff, require_manager
 
@@ -114,14 +114,15 @@ def ask_tool_uninstall(installation: str) -> dict:
 	doc.check_permission("write")
 	doc.uninstall_requested_on = getdate(nowdate())
 	doc.save()
-	recipients = mail_client(
-		doc,
-		_("Please uninstall the assistance tool {0}").format(doc.tool),
-		_(
-			"Our intervention is over. Unless you still need it, please uninstall the assistance tool {0} "
-			"and tell us when it is done (CGU art. 6.3)."
-		).format(doc.tool),
-	)
+	with client_language(doc.get("client_email")):
+		recipients = mail_client(
+			doc,
+			_("Please uninstall the assistance tool {0}").format(doc.tool),
+			_(
+				"Our intervention is over. Unless you still need it, please uninstall the assistance tool {0} "
+				"and tell us when it is done (CGU art. 6.3)."
+			).format(doc.tool),
+		)
 	return {"uninstall_requested_on": doc.uninstall_requested_on, "recipients": recipients}
 
 

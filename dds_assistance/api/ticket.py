@@ -34,6 +34,12 @@ def set_client(ticket: str, customer: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+def confirm_sender(ticket: str) -> dict:
+	"""R-SAN-2: an agent confirms that an unauthenticated e-mail is the client's."""
+	return locked_doc(TICKET, ticket).confirm_sender()
+
+
+@frappe.whitelist(methods=["POST"])
 def mark_responded(ticket: str) -> dict:
 	"""R-TKT-9: stamp the first response when it was given outside e-mail (phone …)."""
 	return locked_doc(TICKET, ticket).record_first_response(now_datetime())

@@ -277,12 +277,20 @@ def plan_accept(
 	late_accepted: bool,
 	reason: str | None,
 	missing: Iterable[str] = (),
+	sender_held: bool = False,
 ) -> AcceptPlan:
 	"""Accepting a request: a late one needs a reason (R-TKT-7); an incomplete or
 	closed one goes nowhere; an on-demand ticket gets its one invoice and waits
 	for payment, a covered request opens. Accepting again changes nothing but
 	re-issues a cancelled invoice of a ticket awaiting payment."""
 	target = accept_target(coverage)
+	if sender_held:
+		# a mail whose sender our server did not authenticate may be forged: it sells nothing
+		raise RuleError(
+			"sender_unverified",
+			"The sender of this e-mail is not authenticated: confirm with the client that they sent it "
+			"(Confirm Sender) before accepting the request.",
+		)
 	if status not in (NEW, AWAITING_PAYMENT):
 		check_transition(
 			status, target, coverage=coverage, paid=False, late=late, late_accepted=late_accepted

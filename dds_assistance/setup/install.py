@@ -91,6 +91,17 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"depends_on": "dds_retention_agreement",
 		},
 	],
+	"Communication": [
+		{
+			"fieldname": "dds_intake_note",
+			"fieldtype": "Small Text",
+			"label": "Assistance Intake",
+			"insert_after": "reference_name",
+			"read_only": 1,
+			"no_copy": 1,
+			"description": "Why this mail made no ticket, or what was kept of its attachments.",
+		},
+	],
 	"Sales Invoice": [
 		{
 			"fieldname": "dds_assistance_ticket",

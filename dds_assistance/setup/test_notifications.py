@@ -5,6 +5,8 @@
 event — counted in the e-mail queue. The SLA warning and breach, the notice
 reminder and the terms notice are counted in their own doctypes' tests."""
 
+from pathlib import Path
+
 import frappe
 from frappe.utils import now_datetime
 
@@ -32,7 +34,10 @@ class TestNotifications(testing.AssistanceTestCase):
 		rows = frappe.get_all(
 			"Notification", filters={"module": "DDS Assistance"}, fields=["name", "enabled", "is_standard"]
 		)
-		self.assertEqual(len(rows), 8)
+		shipped = len(
+			list(Path(frappe.get_app_path("dds_assistance", "setup", "notifications")).glob("*.json"))
+		)
+		self.assertEqual((len(rows), shipped), (9, 9))
 		for row in rows:
 			self.assertTrue(row.enabled and not row.is_standard, row.name)
 		notification = frappe.get_doc("Notification", "DDS Complaint Acknowledgement")

@@ -17,7 +17,7 @@ from dds_assistance.core.errors import RuleError
 from dds_assistance.core.tickets import check_receipt
 from dds_assistance.errors import throw_rule
 from dds_assistance.field_guards import guard_fields
-from dds_assistance.integrations.mail import mail_client
+from dds_assistance.integrations.mail import client_language, mail_client
 
 ACTION_FIELDS = (
 	"acknowledged_on",
@@ -140,12 +140,13 @@ class AssistanceComplaint(Document):
 			"Answered",
 		)
 		self.save()
-		mail_client(
-			self,
-			_("Answer to your complaint {0}").format(self.name),
-			answer,
-			[self.client_email] if self.client_email else None,
-		)
+		with client_language(self.client_email):
+			mail_client(
+				self,
+				_("Answer to your complaint (#{0})").format(self.name),
+				answer,
+				[self.client_email] if self.client_email else None,
+			)
 		return {"status": self.status}
 
 

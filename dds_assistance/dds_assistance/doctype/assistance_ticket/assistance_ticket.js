@@ -19,6 +19,11 @@ frappe.ui.form.on("Assistance Ticket", {
 		if (frm.is_new()) return;
 		const status = frm.doc.status;
 
+		if (frm.doc.channel === "E-mail" && frm.doc.sender_check && !frm.doc.sender_verified) {
+			frm.add_custom_button(__("Confirm Sender"), () =>
+				frappe.confirm(__("Did the client confirm that they sent this e-mail?"), () =>
+					dds_call(frm, "confirm_sender", {})));
+		}
 		if (status === "New") {
 			frm.add_custom_button(__("Accept"), () => dds_accept(frm)).addClass("btn-primary");
 		}
@@ -120,6 +125,10 @@ function dds_show_state(frm) {
 	if (frm.doc.missing_information) {
 		frm.dashboard.add_comment(
 			__("Incomplete request (R-TKT-8), missing: {0}", [frm.doc.missing_information]), "orange", true);
+	}
+	if (frm.doc.channel === "E-mail" && frm.doc.sender_check && !frm.doc.sender_verified) {
+		frm.dashboard.add_comment(
+			__("Sender not authenticated ({0}): confirm with the client before accepting.", [frm.doc.sender_check]), "red", true);
 	}
 	if (frm.doc.is_late && !frm.doc.late_decision) {
 		frm.dashboard.add_comment(

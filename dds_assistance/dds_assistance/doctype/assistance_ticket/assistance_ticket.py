@@ -60,6 +60,8 @@ ACTION_FIELDS = (
 	"terms_acceptance",
 	"terms_accepted_on",
 	"terms_accepted_by",
+	"sender_verified",
+	"sender_check",
 )
 # given when the request is recorded, then changed only by an action: who the client
 # is (R-TKT-1, R-TKT-11) and when the request arrived (R-TKT-10: the due time runs from it)
@@ -171,6 +173,7 @@ class AssistanceTicket(Document):
 				late_accepted=self.late_decision == "Accepted",
 				reason=reason,
 				missing=self.missing(),
+				sender_held=self.sender_held(),
 			)
 		except RuleError as error:
 			throw_rule(error)
@@ -197,6 +200,23 @@ class AssistanceTicket(Document):
 		self.status = core.REJECTED
 		self.save()
 		return {"status": self.status}
+
+	def sender_held(self) -> bool:
+		"""An e-mail request whose sender our mail server did not authenticate."""
+		return self.channel == "E-mail" and bool(self.sender_check) and not self.sender_verified
+
+	def confirm_sender(self) -> dict:
+		"""The agent confirmed with the client (by phone, from a known address …) that
+		the e-mail is theirs: the request may now be accepted and invoiced."""
+		if not self.sender_held():
+			frappe.throw(_("The sender of this request needs no confirmation."), title=_("Not Allowed"))
+		self.flags.dds_action = True
+		self.sender_verified = 1
+		self.sender_check = _("{0} — confirmed by {1} on {2}").format(
+			self.sender_check, frappe.session.user, frappe.utils.format_datetime(now_datetime())
+		)
+		self.save()
+		return {"sender_verified": self.sender_verified, "sender_check": self.sender_check}
 
 	def set_client(self, customer: str) -> dict:
 		"""Triage (R-TKT-1, R-TKT-11): the agent names the client of a request — an
