@@ -24,7 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dds_assistance.core.business_time import BusinessCalendar, french_business_calendar  # noqa: E402
+from dds_assistance.core.business_time import (  # noqa: E402
+	FRENCH_WINDOWS,
+	BusinessCalendar,
+	french_business_calendar,
+	french_public_holidays,
+)
 
 SPANS = (1, 4, 24, 1000)
 ONE_WINDOW = [(day, "09:00", "17:30") for day in range(5)]
@@ -46,11 +51,17 @@ def rate(func, starts, hours) -> tuple[float, list]:
 	return len(starts) / elapsed, results
 
 
-def bench_core(count: int) -> dict[int, float]:
-	cal = french_business_calendar()
+# a year with planned interruptions (R-AVAIL-2): a half day each month, a three-day closure
+INTERRUPTIONS = [(datetime(2026, m, 10, 14, 0), datetime(2026, m, 10, 17, 30)) for m in range(1, 13)] + [
+	(datetime(2026, 8, 3, 9, 0), datetime(2026, 8, 5, 17, 30))
+]
+
+
+def bench_core(count: int, cal=None, label: str = "French calendar (2 windows a day)") -> dict[int, float]:
+	cal = cal or french_business_calendar()
 	starts = random_starts(count)
 	cal.add_business_hours(starts[0], 1)  # warm the holiday cache
-	print(f"dds_assistance core, French calendar (2 windows a day), {count} random starts in 2026")
+	print(f"dds_assistance core, {label}, {count} random starts in 2026")
 	print(f"{'business hours':>15} {'deadlines/s':>14} {'µs/deadline':>12}")
 	rates = {}
 	for hours in SPANS:
@@ -117,6 +128,13 @@ def main():
 	parser.add_argument("--sites-path", default=".", help="the bench's sites folder")
 	args = parser.parse_args()
 	bench_core(args.count)
+	print()
+	with_interruptions = BusinessCalendar(
+		FRENCH_WINDOWS, french_public_holidays, "Europe/Paris", closures=INTERRUPTIONS
+	)
+	bench_core(
+		args.count, with_interruptions, f"French calendar with {len(INTERRUPTIONS)} planned interruptions"
+	)
 	if args.site:
 		bench_against_erpnext(args.site, args.sites_path, min(args.count, 5000))
 	else:

@@ -3,7 +3,8 @@
 ``get_business_calendar()`` is the one place the site's calendar is built:
 opening windows and time zone from Assistance Settings, closed dates from the
 chosen ERPNext Holiday List (the days the list does not cover fall back to the
-French public holidays of the core). The inputs are cached in Redis and the
+French public holidays of the core), and the announced planned interruptions,
+closed by the hour (R-AVAIL-2). The inputs are cached in Redis and the
 built calendar per process; saving the settings or a Holiday List drops both.
 
 Frappe stores naive datetimes in the system time zone; the helpers below take
@@ -20,7 +21,7 @@ from frappe.utils import get_datetime, get_system_timezone, getdate, now_datetim
 
 from dds_assistance.core.business_time import BusinessCalendar, french_public_holidays
 
-CALENDAR_CACHE_KEY = "dds_assistance:business_calendar_inputs:v2"
+CALENDAR_CACHE_KEY = "dds_assistance:business_calendar_inputs:v3"
 
 
 def clear_calendar_cache(*args, **kwargs):
@@ -28,10 +29,13 @@ def clear_calendar_cache(*args, **kwargs):
 	frappe.cache.delete_value(CALENDAR_CACHE_KEY)
 
 
-def calendar_changed(reason: str, source_doctype: str | None = None, source_name: str | None = None):
+def calendar_changed(
+	reason: str, source_doctype: str | None = None, source_name: str | None = None, between=None
+):
 	"""The calendar changed: drop the cache now and, once this transaction is
 	committed, recompute the pending deadlines it moves, in the background
-	(``jobs.deadlines``; R-TIME-5, R-AVAIL-2)."""
+	(``jobs.deadlines``; R-TIME-5, R-AVAIL-2). ``between`` (start, end): the change
+	is limited to that span, so only the deadlines around it are looked at."""
 	clear_calendar_cache()
 	frappe.enqueue(
 		"dds_assistance.jobs.deadlines.recompute_open_deadlines",
@@ -40,6 +44,7 @@ def calendar_changed(reason: str, source_doctype: str | None = None, source_name
 		reason=reason,
 		source_doctype=source_doctype,
 		source_name=source_name,
+		between=[str(moment) for moment in between] if between else None,
 	)
 
 
@@ -61,7 +66,17 @@ def _calendar_inputs() -> tuple:
 					order_by="holiday_date asc",
 				)
 			)
-	return (windows, (settings.time_zone or "Europe/Paris").strip(), covered, closed)
+	# R-AVAIL-2: the announced interruptions close the calendar by the hour (absolute instants)
+	interruptions = tuple(
+		(system_aware(row.starts_at).isoformat(), system_aware(row.ends_at).isoformat())
+		for row in frappe.get_all(
+			"Planned Interruption",
+			filters={"status": "Announced"},
+			fields=["starts_at", "ends_at"],
+			order_by="starts_at asc",
+		)
+	)
+	return (windows, (settings.time_zone or "Europe/Paris").strip(), covered, closed, interruptions)
 
 
 @lru_cache(maxsize=16)
@@ -69,7 +84,7 @@ def _build_calendar(inputs: tuple) -> BusinessCalendar:
 	"""R-TIME-2: inside the Holiday List's period its dates are the closed days (a
 	manager may add closures or remove a day); outside it — other years, or the
 	part of a year the list does not cover — the French public holidays."""
-	windows, time_zone, covered, closed = inputs
+	windows, time_zone, covered, closed, interruptions = inputs
 	first, last = (
 		(date.fromisoformat(covered[0]), date.fromisoformat(covered[1])) if covered else (None, None)
 	)
@@ -85,7 +100,8 @@ def _build_calendar(inputs: tuple) -> BusinessCalendar:
 		outside = {day for day in public if not first <= day <= last}
 		return outside | listed.get(year, set())
 
-	return BusinessCalendar(windows, closed_dates, time_zone)
+	closures = [(datetime.fromisoformat(start), datetime.fromisoformat(end)) for start, end in interruptions]
+	return BusinessCalendar(windows, closed_dates, time_zone, closures=closures)
 
 
 def get_business_calendar() -> BusinessCalendar:

@@ -108,3 +108,20 @@ def coverage(customer: str, at) -> core_tickets.Coverage:
 		)
 	]
 	return core_tickets.decide_coverage(facts, get_datetime(at))
+
+
+def with_active_relationship() -> list[str]:
+	"""R-AVAIL-1: the clients to tell of an interruption — an open request or a live plan."""
+	open_tickets = frappe.get_all(
+		"Assistance Ticket",
+		filters={"status": ("not in", list(core_tickets.FINAL_STATUSES)), "customer": ("is", "set")},
+		pluck="customer",
+		distinct=True,
+	)
+	live_plans = frappe.get_all(
+		"Premium Subscription",
+		filters={"status": ("in", ["Scheduled", "Active", "Notice Given", "Suspended"])},
+		pluck="customer",
+		distinct=True,
+	)
+	return sorted(set(open_tickets) | set(live_plans))

@@ -204,22 +204,36 @@ def subscription_context() -> dict:
 
 def complaints_context() -> dict:
 	customer = client()
+	complaints = frappe.get_all(
+		"Assistance Complaint",
+		filters={"customer": customer},
+		fields=[
+			"name",
+			"subject",
+			"status",
+			"received_at",
+			"ack_due",
+			"acknowledged_on",
+			"answered_on",
+			"answer",
+		],
+		order_by="received_at desc",
+	)
+	changes = frappe.get_all(
+		"Assistance Deadline Change",
+		filters={
+			"parenttype": "Assistance Complaint",
+			"parent": ("in", [c.name for c in complaints] or [""]),
+		},
+		fields=["parent", "deadline", "previous_due", "new_due", "reason"],
+		order_by="idx asc",
+	)
+	for complaint in complaints:
+		complaint.deadline_changes = [
+			c for c in changes if c.parent == complaint.name
+		]  # R-AVAIL-2: never silent
 	return {
-		"complaints": frappe.get_all(
-			"Assistance Complaint",
-			filters={"customer": customer},
-			fields=[
-				"name",
-				"subject",
-				"status",
-				"received_at",
-				"ack_due",
-				"acknowledged_on",
-				"answered_on",
-				"answer",
-			],
-			order_by="received_at desc",
-		),
+		"complaints": complaints,
 		"tickets": frappe.get_all(
 			"Assistance Ticket",
 			filters={"customer": customer},
@@ -255,3 +269,13 @@ def terms_context() -> dict:
 			order_by="creation desc",
 		),
 	}
+
+
+def interruptions_to_show() -> list:
+	"""R-AVAIL-1: the announced interruptions, from their announcement until their end."""
+	return frappe.get_all(
+		"Planned Interruption",
+		filters={"status": "Announced", "ends_at": (">", now_datetime())},
+		fields=["name", "starts_at", "ends_at", "message"],
+		order_by="starts_at asc",
+	)

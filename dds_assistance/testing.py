@@ -204,7 +204,7 @@ class AssistanceTestCase(FrappeTestCase):
 
 	def ticket(self, **values):
 		"""A complete request of this test's client (or of ``customer=``)."""
-		return make_ticket(**{"customer": self.customer, **values})
+		return make_ticket(**{"customer": getattr(self, "customer", None), **values})
 
 	def new_client(self, prefix: str = "Labo") -> tuple[str, str]:
 		"""A client of its own for one test (jobs commit, so tests do not share

@@ -435,3 +435,107 @@ def test_property_weird_calendar_subtract_inverts(start, minutes):
 	a = start.replace(tzinfo=UTC)
 	back = WEIRD.subtract_business_hours(a, timedelta(minutes=minutes))
 	assert WEIRD.business_hours_between(back, a) == timedelta(minutes=minutes)
+
+
+# --------------------------------------------------------------------------- R-AVAIL-2 closures by the hour
+def closed(*spans):
+	"""The French calendar minus planned interruptions (naive Paris wall times)."""
+	return BusinessCalendar(FRENCH, lambda year: french_public_holidays(year), "Europe/Paris", closures=spans)
+
+
+FRENCH = [(d, "09:00", "12:30") for d in range(5)] + [(d, "14:00", "17:30") for d in range(5)]
+MON = datetime(2026, 11, 30)
+
+
+def test_r_avail_2_an_interruption_cut_in_the_middle_of_a_window():
+	cal = closed((MON.replace(hour=10), MON.replace(hour=11)))
+	# Monday 09:00 + 4 bh: 09–10, [10–11 closed], 11–12:30, 14:00–14:30 → 15:30
+	assert cal.add_business_hours(MON.replace(hour=9), 4) == MON.replace(hour=15, minute=30)
+	assert cal.business_hours_between(MON.replace(hour=9), MON.replace(hour=12, minute=30)) == 2.5 * H
+	assert not cal.is_business_time(MON.replace(hour=10, minute=30))
+	assert cal.next_opening(MON.replace(hour=10, minute=30)) == MON.replace(hour=11)
+
+
+def test_r_avail_2_an_interruption_across_lunch_and_a_request_received_during_it():
+	cal = closed((MON.replace(hour=12), MON.replace(hour=15)))
+	# received at 12:15, inside the interruption: the clock starts at the reopening, 15:00
+	assert cal.add_business_hours(MON.replace(hour=12, minute=15), 1) == MON.replace(hour=16)
+	assert cal.business_hours_between(MON.replace(hour=9), MON.replace(hour=17, minute=30)) == 5.5 * H
+
+
+def test_r_avail_2_an_interruption_across_days_and_a_weekend():
+	# Friday 16:00 → Tuesday 10:00: Friday 16–17:30 and Monday closed, Tuesday from 10:00
+	cal = closed((datetime(2026, 11, 27, 16), datetime(2026, 12, 1, 10)))
+	assert cal.add_business_hours(datetime(2026, 11, 27, 15, 0), 2) == datetime(2026, 12, 1, 11, 0)
+	assert not cal.is_open_day(MON.date())  # Monday is closed all day long
+	# five business days from Wednesday 25: Thu, Fri (part), Tue, Wed, Thu → Thursday 3 Dec
+	assert cal.add_business_days(datetime(2026, 11, 25, 10), 5) == datetime(2026, 12, 3, 17, 30)
+
+
+def test_r_avail_2_an_interruption_over_a_holiday_counts_once():
+	# 11 November 2026 (Wednesday) is a public holiday; the interruption covers it and Thursday morning
+	cal = closed((datetime(2026, 11, 10, 17, 0), datetime(2026, 11, 12, 12, 30)))
+	# Tuesday 16–17:00, then Thursday from 14:00: 15:00
+	assert cal.add_business_hours(datetime(2026, 11, 10, 16, 0), 2) == datetime(2026, 11, 12, 15, 0)
+
+
+def test_r_avail_2_an_interruption_across_the_dst_change():
+	# Friday 27 March 2026 16:00 Paris → Monday 30 March 10:00 (summer time from Sunday)
+	cal = closed((datetime(2026, 3, 27, 16), datetime(2026, 3, 30, 10)))
+	assert cal.add_business_hours(datetime(2026, 3, 27, 15, 0), 2) == datetime(2026, 3, 30, 11, 0)
+	aware = datetime(2026, 3, 27, 15, 0, tzinfo=PARIS)
+	assert cal.add_business_hours(aware, 2).utcoffset() == timedelta(hours=2)
+
+
+def test_a_closure_must_end_after_it_begins():
+	with pytest.raises(ValueError):
+		closed((MON.replace(hour=11), MON.replace(hour=10)))
+
+
+def oracle_is_open_with(cal, spans):
+	closures = [(_utc(cal, a), _utc(cal, b)) for a, b in spans]
+
+	def is_open(instant_utc):
+		return oracle_is_open(cal, instant_utc) and not any(a <= instant_utc < b for a, b in closures)
+
+	return is_open
+
+
+closure = st.tuples(
+	st.datetimes(min_value=datetime(2026, 3, 20), max_value=datetime(2026, 4, 10)).map(
+		lambda d: d.replace(second=0, microsecond=0)
+	),
+	st.integers(min_value=1, max_value=60 * 80),
+).map(lambda t: (t[0], t[0] + timedelta(minutes=t[1])))
+
+
+@settings(max_examples=120 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+	spans=st.lists(closure, max_size=3),
+	start=st.datetimes(min_value=datetime(2026, 3, 18), max_value=datetime(2026, 4, 8)).map(
+		lambda d: d.replace(second=0, microsecond=0)
+	),
+	minutes=st.integers(min_value=0, max_value=60 * 20),
+)
+def test_property_interruptions_match_the_minute_oracle(spans, start, minutes):
+	cal = closed(*spans)
+	is_open = oracle_is_open_with(cal, spans)
+	a = _utc(cal, start)
+	t, count = a, 0
+	if minutes == 0:
+		while not is_open(t):
+			t += timedelta(minutes=1)
+		expected = t
+	else:
+		while True:
+			if is_open(t):
+				count += 1
+				if count == minutes:
+					expected = t + timedelta(minutes=1)
+					break
+			t += timedelta(minutes=1)
+	got = cal.add_business_hours(a, timedelta(minutes=minutes))
+	assert got.astimezone(UTC) == expected
+	b = a + timedelta(minutes=minutes * 3)
+	between = sum(1 for i in range(minutes * 3) if is_open(a + timedelta(minutes=i)))
+	assert cal.business_hours_between(a, b) == timedelta(minutes=between)

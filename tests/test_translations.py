@@ -14,7 +14,7 @@ FR = APP / "translations" / "fr.csv"
 RULE_ID = re.compile(r"^R-[A-Z]+-\d+$")
 JS_CALL = re.compile(r"""__\(\s*(["'`])((?:\\.|(?!\1).)*)\1""", re.S)
 # Select options that are codes, not words
-UNTRANSLATED = {"TKT-.YYYY.-", "EUR", "Email", "Phone"}
+UNTRANSLATED = {"TKT-.YYYY.-", "INT-.YYYY.-", "EUR", "Email", "Phone"}
 
 
 def french() -> dict[str, str]:

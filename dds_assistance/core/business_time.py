@@ -19,9 +19,11 @@ Conventions
 * Every comparison is done on absolute instants (UTC), so a window that
   contains a daylight-saving change lasts its real length (an hour less or an
   hour more); the French windows never do, but the general calendar is exact.
+* Closures by the hour (planned interruptions) close part of a day or several
+  days: the business time inside them does not count.
 * Cost: whole weeks are counted arithmetically; only closed days inside the
   span are looked up one by one, and the days carrying a DST change (at most
-  two a year) are measured individually.
+  two a year) or a closure by the hour are measured individually.
 
 The module is pure Python (stdlib + dateutil): no Frappe import.
 """
@@ -270,12 +272,24 @@ def _hours(value) -> timedelta:
 
 # --------------------------------------------------------------------------- calendar
 class BusinessCalendar:
-	"""Weekly opening windows in a time zone, minus closed dates."""
+	"""Weekly opening windows in a time zone, minus closed dates, minus closures by
+	the hour (planned interruptions, R-AVAIL-2)."""
 
-	def __init__(self, windows, holidays=None, tz: str | ZoneInfo = FRENCH_TIME_ZONE):
+	def __init__(self, windows, holidays=None, tz: str | ZoneInfo = FRENCH_TIME_ZONE, closures=()):
 		self.windows = normalise_windows(windows)
 		self.zone = _zone(tz)
 		self.holidays = _ClosedDates(holidays)
+		# closures by the hour: per local date they touch, the absolute spans closed;
+		# such a day is measured individually, like a day with a DST change
+		self._cuts: dict[date, list[tuple[datetime, datetime]]] = {}
+		for begin, end in closures:
+			first, last = self._to_utc(begin), self._to_utc(end)
+			if last <= first:
+				raise ValueError(f"A closure must end after it begins: {begin} – {end}")
+			day, last_day = self._local_date(first), self._local_date(last - MICROSECOND)
+			while day <= last_day:
+				self._cuts.setdefault(day, []).append((first, last))
+				day += timedelta(days=1)
 		# nominal (wall-clock) business seconds per weekday and per week
 		self._day_seconds = tuple(sum(last - first for first, last in spans) for spans in self.windows)
 		self._week_seconds = sum(self._day_seconds)
@@ -318,20 +332,34 @@ class BusinessCalendar:
 
 	# ----------------------------------------------------------------- days
 	def is_open_day(self, day: date) -> bool:
-		"""True when ``day`` has at least one window and is not a closed date."""
-		return bool(self.windows[day.weekday()]) and day not in self.holidays
+		"""True when ``day`` has business time: a window, not a closed date, not
+		closed all day long by a closure."""
+		if not self.windows[day.weekday()] or day in self.holidays:
+			return False
+		return day not in self._cuts or bool(self._intervals(day))
 
 	def _intervals(self, day: date) -> list[tuple[datetime, datetime]]:
-		"""The day's windows as absolute ``[start, end)`` instants; none when closed."""
+		"""The day's windows as absolute ``[start, end)`` instants, minus its closures;
+		none when closed."""
 		spans = self.windows[day.weekday()]
 		if not spans or day in self.holidays:
 			return []
 		if day in self._transition_days(day.year):
-			return [(self._wall_to_utc(day, first), self._wall_to_utc(day, last)) for first, last in spans]
-		# no offset change this day: one offset look-up, then plain arithmetic
-		offset = datetime(day.year, day.month, day.day, 12, tzinfo=self.zone).utcoffset()
-		midnight = datetime(day.year, day.month, day.day, tzinfo=UTC) - offset
-		return [(midnight + first, midnight + last) for first, last in self._span_deltas[day.weekday()]]
+			intervals = [
+				(self._wall_to_utc(day, first), self._wall_to_utc(day, last)) for first, last in spans
+			]
+		else:
+			# no offset change this day: one offset look-up, then plain arithmetic
+			offset = datetime(day.year, day.month, day.day, 12, tzinfo=self.zone).utcoffset()
+			midnight = datetime(day.year, day.month, day.day, tzinfo=UTC) - offset
+			intervals = [
+				(midnight + first, midnight + last) for first, last in self._span_deltas[day.weekday()]
+			]
+		cuts = self._cuts.get(day) if self._cuts else None
+		return _without(intervals, cuts) if cuts else intervals
+
+	def _cut_days(self, year: int) -> list[date]:
+		return [day for day in self._cuts if day.year == year]
 
 	def _real_day_seconds(self, day: date) -> int:
 		return sum(int((end - start).total_seconds()) for start, end in self._intervals(day))
@@ -373,7 +401,7 @@ class BusinessCalendar:
 		first = date(year, 1, 1)
 		length = (date(year + 1, 1, 1) - first).days
 		closed = self._closed_ordinals(year)
-		special = {day.toordinal(): day for day in self._transition_days(year)}
+		special = {day.toordinal(): day for day in (*self._transition_days(year), *self._cut_days(year))}
 		seconds, days = [0] * (length + 1), [0] * (length + 1)
 		total = count = 0
 		weekday, ordinal = first.weekday(), first.toordinal()
@@ -381,8 +409,9 @@ class BusinessCalendar:
 			nominal = self._day_seconds[(weekday + i) % 7]
 			if nominal and ordinal + i not in closed:
 				day = special.get(ordinal + i)
-				total += nominal if day is None else self._real_day_seconds(day)
-				count += 1
+				real = nominal if day is None else self._real_day_seconds(day)
+				total += real
+				count += 1 if real else 0  # a day closed all day long is no business day
 			seconds[i + 1], days[i + 1] = total, count
 		self._tables[year] = (seconds, days)
 		return seconds, days
@@ -526,12 +555,13 @@ class BusinessCalendar:
 		return day.toordinal() in self._year_sets(day.year)[1]
 
 	def _year_sets(self, year: int) -> tuple[frozenset[int], frozenset[int]]:
-		"""Ordinals of the year's closed days and of its DST-change days."""
+		"""Ordinals of the year's closed days, and of the days measured individually
+		(a DST change, a closure by the hour)."""
 		cached = self._sets_cache.get(year)
 		if cached is None:
 			cached = (
 				self._closed_ordinals(year),
-				frozenset(d.toordinal() for d in self._transition_days(year)),
+				frozenset(d.toordinal() for d in (*self._transition_days(year), *self._cut_days(year))),
 			)
 			self._sets_cache[year] = cached
 		return cached
@@ -599,6 +629,22 @@ class BusinessCalendar:
 			raise ValueError(f"Expected a date or datetime, got {start!r}")
 		found, _ = self._find_day(day, days, 1)
 		return self._out(self._intervals(found)[-1][1], like)
+
+
+def _without(intervals, cuts):
+	"""``intervals`` minus the ``cuts`` (both lists of absolute ``[start, end)``)."""
+	result = []
+	for start, end in intervals:
+		pieces = [(start, end)]
+		for cut_start, cut_end in cuts:
+			pieces = [
+				piece
+				for low, high in pieces
+				for piece in ((low, min(high, cut_start)), (max(low, cut_end), high))
+				if piece[1] > piece[0]
+			]
+		result.extend(pieces)
+	return result
 
 
 @lru_cache(maxsize=512)

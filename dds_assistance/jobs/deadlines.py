@@ -14,21 +14,23 @@ from dds_assistance.jobs import for_each
 
 
 def recompute_open_deadlines(
-	reason: str, source_doctype: str | None = None, source_name: str | None = None
+	reason: str, source_doctype: str | None = None, source_name: str | None = None, between=None
 ) -> dict:
+	"""``between`` (start, end) limits the look to what a change of that span can
+	move: a deadline still to come after its start, of a record received before its end."""
 	clear_calendar_cache()
-	tickets = frappe.get_all(
-		"Assistance Ticket",
-		filters={
-			"status": ("in", list(core_tickets.SLA_RUNNING_STATUSES)),
-			"first_responded_on": ("is", "not set"),
-			"response_due": ("is", "set"),
-		},
-		pluck="name",
-	)
-	complaints = frappe.get_all(
-		"Assistance Complaint", filters={"status": ("in", ["Open", "Acknowledged"])}, pluck="name"
-	)
+	ticket_filters = {
+		"status": ("in", list(core_tickets.SLA_RUNNING_STATUSES)),
+		"first_responded_on": ("is", "not set"),
+		"response_due": ("is", "set"),
+	}
+	complaint_filters = {"status": ("in", ["Open", "Acknowledged"])}
+	if between:
+		start, end = between
+		ticket_filters.update({"response_due": (">=", start), "received_at": ("<=", end)})
+		complaint_filters.update({"answer_due": (">=", start), "received_at": ("<=", end)})
+	tickets = frappe.get_all("Assistance Ticket", filters=ticket_filters, pluck="name")
+	complaints = frappe.get_all("Assistance Complaint", filters=complaint_filters, pluck="name")
 
 	def ticket(name):
 		doc = frappe.get_doc("Assistance Ticket", name, for_update=True)

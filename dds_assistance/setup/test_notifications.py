@@ -37,7 +37,7 @@ class TestNotifications(testing.AssistanceTestCase):
 		shipped = len(
 			list(Path(frappe.get_app_path("dds_assistance", "setup", "notifications")).glob("*.json"))
 		)
-		self.assertEqual((len(rows), shipped), (9, 9))
+		self.assertEqual((len(rows), shipped), (10, 10))
 		for row in rows:
 			self.assertTrue(row.enabled and not row.is_standard, row.name)
 		notification = frappe.get_doc("Notification", "DDS Complaint Acknowledgement")

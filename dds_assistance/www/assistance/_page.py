@@ -4,6 +4,8 @@ comes from ``dds_assistance.portal``, which derives the client from the session 
 import frappe
 from frappe import _
 
+from dds_assistance import portal
+
 
 def prepare(context, title: str, nav: str, loader, *args):
 	if frappe.session.user == "Guest":
@@ -16,5 +18,6 @@ def prepare(context, title: str, nav: str, loader, *args):
 	context.title = _(title)
 	context.nav = nav
 	context.support = frappe.get_cached_doc("Assistance Settings")
+	context.interruptions = portal.interruptions_to_show()
 	context.update(loader(*args))
 	return context

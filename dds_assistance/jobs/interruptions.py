@@ -1,0 +1,28 @@
+"""Background: tell the clients of a planned interruption, or of its cancellation
+(R-AVAIL-1). Idempotent: a client already told of it is skipped; one commit per
+client."""
+
+import frappe
+
+from dds_assistance.jobs import for_each
+
+
+def inform_clients(interruption: str, kind: str) -> int:
+	doc = frappe.get_doc("Planned Interruption", interruption)
+	told = set(
+		frappe.get_all(
+			"Interruption Notice", filters={"interruption": interruption, "kind": kind}, pluck="customer"
+		)
+	)
+	waiting = sorted(set(doc.clients_to_tell(kind)) - told)
+	for_each(
+		waiting,
+		lambda customer: doc.notice(kind, customer).name,
+		"DDS Assistance: client {0} not told of an interruption",
+	)
+	informed = frappe.db.count("Interruption Notice", {"interruption": interruption, "kind": "Announcement"})
+	frappe.db.set_value(
+		"Planned Interruption", interruption, "informed_clients", informed, update_modified=False
+	)
+	frappe.db.commit()
+	return informed
