@@ -20,6 +20,7 @@ from frappe import _
 from frappe.utils import get_datetime, get_system_timezone, getdate, now_datetime
 
 from dds_assistance.core.business_time import BusinessCalendar, french_public_holidays
+from dds_assistance.jobs import enqueue_resumable
 
 CALENDAR_CACHE_KEY = "dds_assistance:business_calendar_inputs:v3"
 
@@ -31,21 +32,26 @@ def clear_calendar_cache(*args, **kwargs):
 
 def calendar_changed(
 	reason: str, source_doctype: str | None = None, source_name: str | None = None, between=None
-):
-	"""The calendar changed: drop the cache now and, once this transaction is
-	committed, recompute the pending deadlines it moves, in the background
-	(``jobs.deadlines``; R-TIME-5, R-AVAIL-2). ``between`` (start, end): the change
-	is limited to that span, so only the deadlines around it are looked at."""
+) -> str:
+	"""The calendar changed: drop the cache now, record the change (an Assistance
+	Calendar Change, Pending, in this transaction) and, once it is committed,
+	recompute the pending deadlines it moves in the background (``jobs.deadlines``;
+	R-TIME-5, R-AVAIL-2). A job lost on the way is resumed (``jobs.recovery``).
+	``between`` (start, end): the change is limited to that span, so only the
+	deadlines around it are looked at."""
 	clear_calendar_cache()
-	frappe.enqueue(
-		"dds_assistance.jobs.deadlines.recompute_open_deadlines",
-		queue="long",
-		enqueue_after_commit=True,
-		reason=reason,
-		source_doctype=source_doctype,
-		source_name=source_name,
-		between=[str(moment) for moment in between] if between else None,
-	)
+	change = frappe.get_doc(
+		{
+			"doctype": "Assistance Calendar Change",
+			"reason": reason,
+			"source_doctype": source_doctype,
+			"source_name": source_name,
+			"span_start": between[0] if between else None,
+			"span_end": between[1] if between else None,
+		}
+	).insert(ignore_permissions=True)
+	enqueue_resumable("dds_assistance.jobs.deadlines.recompute_open_deadlines", change=change.name)
+	return change.name
 
 
 def _calendar_inputs() -> tuple:

@@ -44,6 +44,7 @@ def customers_of(user: str | None = None) -> list[str]:
 		"Portal User",
 		filters={"user": user, "parenttype": "Customer"},
 		pluck="parent",
+		order_by="creation asc",
 		ignore_permissions=True,
 	)
 

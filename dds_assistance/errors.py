@@ -23,6 +23,12 @@ class SessionStartRefused(RuleViolation):
 	"""R-RS-1, R-RS-6, R-RS-7: a remote session may not start."""
 
 
+class InvalidArguments(frappe.ValidationError):
+	"""A call of an endpoint lacks an argument or gives one of the wrong type (400)."""
+
+	http_status_code = 400
+
+
 class InvoiceSetupError(frappe.ValidationError):
 	"""Assistance Settings lack what an invoice needs."""
 
@@ -38,6 +44,9 @@ FIELD_LABELS = {
 	"serial_no": "Serial Number",
 	"equipment_reference": "Equipment Reference",
 	"description": "Description of the Incident",
+	"subject": "Subject",
+	"message": "Message",
+	"complaint": "Complaint",
 }
 EXCEPTIONS = {"payment_required": PaymentRequiredError}
 

@@ -76,8 +76,15 @@ has_permission = {
 	"Communication": "dds_assistance.permissions.communication_has_permission",
 }
 
-# Every response: stored files never served as pages, SVG, XML or scripts
-after_request = ["dds_assistance.responses.harden_file_download"]
+# Every request: the arguments of the app's endpoints checked (400, translated),
+# tracebacks hidden from clients; every response: stored files never served as
+# pages, SVG, XML or scripts; "try again" while the database is unreachable
+before_request = ["dds_assistance.endpoints.check_call"]
+after_request = [
+	"dds_assistance.responses.harden_file_download",
+	"dds_assistance.responses.answer_unavailable",
+	"dds_assistance.responses.hide_tracebacks",
+]
 
 # Scheduled tasks
 # ---------------
@@ -88,6 +95,7 @@ scheduler_events = {
 		"*/5 * * * *": [
 			"dds_assistance.jobs.sla.sweep_response_sla",  # R-TKT-9
 			"dds_assistance.jobs.sessions.expire_overdue_sessions",  # R-RS-3
+			"dds_assistance.jobs.recovery.resume_unfinished_work",  # lost or killed jobs
 		],
 	},
 	"daily": [

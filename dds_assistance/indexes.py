@@ -7,6 +7,7 @@ INDEXES: dict[str, list[tuple[list[str], str]]] = {
 	"Assistance Ticket": [
 		(["sla_status", "response_due"], "the SLA sweep's breaches (jobs.sla)"),
 		(["sla_status", "response_warn_at"], "the SLA sweep's warnings (jobs.sla)"),
+		(["sla_notify_pending"], "the SLA notifications still to send (jobs.sla)"),
 		(["customer", "modified"], "a client's tickets by last change"),
 		(["customer", "received_at"], "the portal's list of a client's requests"),
 		(["received_at"], "the accountant's period (reconciliation report)"),
@@ -20,6 +21,8 @@ INDEXES: dict[str, list[tuple[list[str], str]]] = {
 }
 UNIQUE: dict[str, list[tuple[list[str], str]]] = {
 	"Assistance Equipment": [(["customer", "serial_no"], "customer_serial_no")],
+	# one notice per client, interruption and kind: a job run twice at once mails once
+	"Interruption Notice": [(["interruption", "kind", "customer"], "interruption_kind_customer")],
 }
 
 

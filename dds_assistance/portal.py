@@ -27,15 +27,61 @@ class NotYours(frappe.DoesNotExistError):
 
 
 # ---------------------------------------------------------------------------- who
-def client() -> str:
-	"""The session user's Customer; refused to guests, staff and unknown users."""
+CHOSEN_CLIENT = "dds_assistance_client"  # the user default that remembers whom they act for
+
+
+def my_clients() -> list[str]:
+	"""The Customers the session user acts for; refused to guests, staff and unknown users."""
 	user = frappe.session.user
 	if user == "Guest":
 		raise frappe.PermissionError(_("Please log in to reach your assistance space."))
 	customers = clients.customers_of(user)
 	if not customers or is_staff(user):
 		raise frappe.PermissionError(_("This space is for the clients of 3D Dental Store."))
-	return customers[0]
+	return customers
+
+
+def client(customer: str | None = None) -> str:
+	"""The client the session user acts for: ``customer`` when the page names it
+	(one of theirs — otherwise "not found"), else the one they chose last, else
+	their first. A user of several Customers chooses on every page (``choose_client``)."""
+	customers = my_clients()
+	if customer:
+		if customer not in customers:
+			raise NotYours(_("Not found"))
+		return customer
+	chosen = frappe.defaults.get_user_default(CHOSEN_CLIENT)
+	return chosen if chosen in customers else customers[0]
+
+
+def choose_client(customer: str) -> str:
+	"""Remember whom the session user acts for (one of their Customers)."""
+	customer = client(customer)
+	frappe.defaults.set_user_default(CHOSEN_CLIENT, customer)
+	return customer
+
+
+def client_choices() -> list[dict]:
+	"""The clients a user of several Customers may act for (empty for one)."""
+	customers = my_clients()
+	if len(customers) < 2:
+		return []
+	names = dict(
+		frappe.get_all(
+			"Customer", filters={"name": ("in", customers)}, fields=["name", "customer_name"], as_list=True
+		)
+	)
+	return [{"name": c, "customer_name": names.get(c) or c} for c in customers]
+
+
+def owner_of(doctype: str, name: str) -> str:
+	"""The client — one of the session user's — whose record ``name`` is;
+	otherwise a 404 that reveals nothing."""
+	customers = my_clients()
+	customer = frappe.db.get_value(doctype, name, "customer") if name and isinstance(name, str) else None
+	if not customer or customer not in customers:
+		raise NotYours(_("Not found"))
+	return customer
 
 
 def own(doctype: str, name: str, customer: str) -> str:
@@ -121,8 +167,7 @@ def new_request_context() -> dict:
 
 
 def ticket_detail(name: str) -> dict:
-	customer = client()
-	own("Assistance Ticket", name, customer)
+	customer = owner_of("Assistance Ticket", name)
 	ticket = frappe.get_doc("Assistance Ticket", name)
 	sessions = frappe.get_all(
 		"Remote Session",
@@ -136,6 +181,7 @@ def ticket_detail(name: str) -> dict:
 		fields=["file_name", "file_url"],
 	)
 	return {
+		"customer": customer,
 		"ticket": ticket,
 		"messages": conversation(ticket, customer),
 		"sessions": sessions,
@@ -182,10 +228,10 @@ def conversation(ticket, customer: str) -> list[dict]:
 
 
 def session_detail(name: str) -> dict:
-	customer = client()
-	own("Remote Session", name, customer)
+	customer = owner_of("Remote Session", name)
 	session = frappe.get_doc("Remote Session", name)
 	return {
+		"customer": customer,
 		"session": session,
 		"technician_name": frappe.utils.get_fullname(session.technician),
 		"suspended": suspension_message(customer),
@@ -199,7 +245,10 @@ def subscription_context() -> dict:
 	) or frappe.db.get_value(
 		"Premium Subscription", {"customer": customer}, "name", order_by="start_date desc"
 	)
-	return {"subscription": frappe.get_doc("Premium Subscription", name) if name else None}
+	return {
+		"customer": customer,
+		"subscription": frappe.get_doc("Premium Subscription", name) if name else None,
+	}
 
 
 def complaints_context() -> dict:
@@ -233,6 +282,7 @@ def complaints_context() -> dict:
 			c for c in changes if c.parent == complaint.name
 		]  # R-AVAIL-2: never silent
 	return {
+		"customer": customer,
 		"complaints": complaints,
 		"tickets": frappe.get_all(
 			"Assistance Ticket",
@@ -248,6 +298,7 @@ def complaints_context() -> dict:
 def terms_context() -> dict:
 	customer = client()
 	return {
+		"customer": customer,
 		"in_force": by_precedence([v for v in terms_in_force(nowdate()).values() if v]),
 		"versions": frappe.get_all(
 			"Terms Version",

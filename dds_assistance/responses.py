@@ -1,6 +1,16 @@
-"""Hooks on every HTTP response (``hooks.after_request``)."""
+"""Hooks on every HTTP response (``hooks.after_request``): stored files never
+served as something a browser runs; no Python traceback to a client of the
+portal; a clear "try again" answer while the database is unreachable."""
 
+import html
+import json
 import os
+import re
+
+import frappe
+from frappe import _
+
+from dds_assistance.endpoints import is_desk_user
 
 ACTIVE_TYPES = frozenset(
 	{
@@ -29,3 +39,102 @@ def harden_file_download(response=None, request=None):
 		name = os.path.basename(request.path).encode("ascii", "ignore").decode().replace('"', "") or "file"
 		response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
 		response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+
+
+# what Frappe may add to an error answer that shows the code (a traceback, its source)
+TRACE_KEYS = ("exc", "exception", "_exc_source", "_debug_messages")
+TRACEBACK_BLOCK = re.compile(r"<pre>\s*Traceback \(most recent call last\).*?</pre>", re.S)
+RETRY_AFTER_SECONDS = 30
+
+
+def hide_tracebacks(response=None, request=None):
+	"""An error answer to anyone but a desk user carries no traceback, even when it
+	failed before ``endpoints.check_call`` could tell Frappe so."""
+	if response is None or response.status_code < 400 or _is_desk_user():
+		return
+	if response.mimetype == "application/json":
+		try:
+			data = json.loads(response.get_data(as_text=True))
+		except ValueError:
+			return
+		if not isinstance(data, dict):
+			return
+		changed = [data.pop(key) for key in TRACE_KEYS if key in data]
+		for error in data.get("errors") or []:
+			if isinstance(error, dict) and error.pop("exception", None) is not None:
+				changed.append(True)
+		if changed:
+			response.set_data(json.dumps(data))
+	elif response.mimetype == "text/html":
+		body = response.get_data(as_text=True)
+		if "Traceback (most recent call last)" in body:
+			response.set_data(TRACEBACK_BLOCK.sub("", body))
+
+
+def answer_unavailable(response=None, request=None):
+	"""A server error while the database cannot be reached (a restart, a failover)
+	becomes a 503 "try again in a minute" — JSON for calls, a page for browsers —
+	with ``Retry-After``; the client's action was not recorded and they are told so."""
+	if response is None or response.status_code < 500 or _database_reachable():
+		return
+	language = _site_language()
+	title = _("Service briefly unavailable", lang=language)
+	message = _(
+		"The assistance service is briefly unavailable and your last action was not recorded. Please try again in a minute.",
+		lang=language,
+	)
+	response.status_code = 503
+	response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+	if response.mimetype == "application/json" or (request is not None and request.path.startswith("/api/")):
+		response.mimetype = "application/json"
+		response.set_data(
+			json.dumps(
+				{
+					"exc_type": "ServiceUnavailable",
+					"message": message,
+					"_server_messages": json.dumps(
+						[json.dumps({"title": title, "message": message, "indicator": "orange"})]
+					),
+				}
+			)
+		)
+	else:
+		response.mimetype = "text/html"
+		response.set_data(
+			UNAVAILABLE_PAGE.format(
+				lang=language,
+				title=html.escape(title),
+				message=html.escape(message),
+				again=html.escape(_("Try again", lang=language)),
+				seconds=RETRY_AFTER_SECONDS,
+			)
+		)
+
+
+UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="{seconds}"><title>{title}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1f272e}}a{{color:#2490ef}}</style>
+</head><body><h1>{title}</h1><p>{message}</p><p><a href="">{again}</a></p></body></html>"""
+
+
+def _database_reachable() -> bool:
+	try:
+		frappe.db.sql("select 1")
+		return True
+	except Exception:
+		return False
+
+
+def _site_language() -> str:
+	try:
+		return frappe.get_system_settings("language") or "fr"
+	except Exception:
+		return "fr"
+
+
+def _is_desk_user() -> bool:
+	try:
+		return is_desk_user()
+	except Exception:
+		return False

@@ -5,9 +5,15 @@ The app's tests do not rely on ERPNext's test records or on a site prepared by
 ERPNext's ``before_tests``: the records they need come from ``samples``.
 """
 
+import contextlib
+import io
+import json
+import threading
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days, now_datetime, nowdate
+from frappe.utils import add_days, get_test_client, now_datetime, nowdate
+from frappe.website.page_renderers.template_page import TemplatePage
 
 from dds_assistance.samples import records
 from dds_assistance.samples.records import (  # noqa: F401 (the names the tests use)
@@ -18,6 +24,15 @@ from dds_assistance.samples.records import (  # noqa: F401 (the names the tests 
 	ensure_portal_user,
 	ensure_staff_user,
 )
+
+# the options of ``frappe.enqueue`` (the rest are the job's own arguments)
+ENQUEUE_OPTIONS = ("queue", "enqueue_after_commit", "job_id", "deduplicate", "now", "timeout", "at_front")
+
+
+def job_arguments(queued_call) -> dict:
+	"""The job's own arguments in a recorded ``frappe.enqueue`` call."""
+	return {k: v for k, v in queued_call.kwargs.items() if k not in ENQUEUE_OPTIONS}
+
 
 AGENT = "agent.dds@example.com"
 MANAGER = "manager.dds@example.com"
@@ -310,6 +325,59 @@ def portal_fixture() -> dict:
 		"session": session,
 		"subscription": subscription,
 	}
+
+
+def render_portal_page(page: str, name: str | None = None) -> str:
+	"""A portal page as the session user sees it, rendered by Frappe's own page renderer."""
+	frappe.form_dict.name = name
+	return TemplatePage(f"assistance/{page}", 200).render().get_data(as_text=True)
+
+
+class WebClient:
+	"""The site's own WSGI application (``frappe.app.application``) called as a
+	server calls it: each request in a thread of its own, so with its own request
+	context and database connection (it sees what the test committed), and the
+	session cookie kept between calls. ``login`` as any user with a password."""
+
+	def __init__(self, user: str | None = None, password: str = PORTAL_PASSWORD):
+		self.site = frappe.local.site
+		self.client = get_test_client()
+		self.csrf_token = None
+		if user:
+			self.login(user, password)
+
+	def open(self, path: str, method: str = "POST", headers: dict | None = None, **kwargs):
+		headers = {"X-Frappe-Site-Name": self.site, "Accept": "application/json", **(headers or {})}
+		if self.csrf_token:
+			headers["X-Frappe-CSRF-Token"] = self.csrf_token
+		answer = {}
+
+		def run():
+			# Frappe prints the tracebacks it sends to desk users: kept out of the test output
+			with contextlib.redirect_stdout(io.StringIO()):
+				answer["response"] = self.client.open(path, method=method, headers=headers, **kwargs)
+
+		thread = threading.Thread(target=run)
+		thread.start()
+		thread.join()
+		return answer["response"]
+
+	def login(self, user: str, password: str):
+		response = self.open("/api/method/login", data={"usr": user, "pwd": password})
+		assert response.status_code == 200, response.get_data(as_text=True)[:300]
+		return response
+
+	def call(self, endpoint: str, http_method: str = "POST", /, **arguments):
+		"""``/api/method/<endpoint>`` with the arguments as JSON (POST) or a query string (GET)."""
+		if http_method == "GET":
+			return self.open(f"/api/method/{endpoint}", method="GET", query_string=arguments)
+		return self.open(f"/api/method/{endpoint}", method=http_method, json=arguments)
+
+	@staticmethod
+	def messages(response) -> list[str]:
+		"""The messages (``_server_messages``) of a JSON answer."""
+		data = response.get_json(silent=True) or {}
+		return [json.loads(m).get("message", "") for m in json.loads(data.get("_server_messages") or "[]")]
 
 
 def run_all_jobs() -> dict:

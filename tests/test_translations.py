@@ -97,6 +97,23 @@ def core_constants():
 		yield "core", text
 
 
+def label_tables():
+	"""Module-level ``*_LABELS`` tables of the Frappe side, shown through ``_()``
+	(``errors.FIELD_LABELS``, ``endpoints.ARGUMENT_LABELS`` …)."""
+	for path in APP.rglob("*.py"):
+		if path.name.startswith("test_"):
+			continue
+		for node in ast.parse(path.read_text(encoding="utf-8")).body:
+			if (
+				isinstance(node, ast.Assign)
+				and any(getattr(target, "id", "").endswith("_LABELS") for target in node.targets)
+				and isinstance(node.value, ast.Dict)
+			):
+				for value in node.value.values:
+					if isinstance(value, ast.Constant) and isinstance(value.value, str):
+						yield path.name, value.value
+
+
 def test_every_user_facing_string_has_a_french_translation():
 	known = french()
 	missing = sorted(
@@ -109,6 +126,7 @@ def test_every_user_facing_string_has_a_french_translation():
 				doctype_strings(),
 				core_messages(),
 				core_constants(),
+				label_tables(),
 			)
 			for where, text in source
 			if text.strip() not in known and not RULE_ID.match(text.strip())

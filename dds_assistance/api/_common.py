@@ -1,7 +1,12 @@
-"""What every action endpoint starts with."""
+"""What every action endpoint starts with: the document locked and checked; for
+the portal's writes, a rate limit."""
+
+import functools
 
 import frappe
 from frappe import _
+from frappe.rate_limiter import rate_limit
+from frappe.utils.typing_validations import validate_argument_types
 
 
 def locked_doc(doctype: str, name: str, ptype: str = "write"):
@@ -13,3 +18,52 @@ def locked_doc(doctype: str, name: str, ptype: str = "write"):
 	doc = frappe.get_doc(doctype, name, for_update=True)
 	doc.check_permission(ptype)
 	return doc
+
+
+RATE_KEY = "_dds_rate_identity"
+PORTAL_WRITE_WINDOW = 3600  # seconds
+
+
+def portal_write(function):
+	"""A write of the customer portal, rate-limited by Frappe's own limiter: at most
+	``Assistance Settings.portal_writes_per_hour`` calls of this endpoint per portal
+	account and hour (0: no limit), counted in Redis; past it, a 429 with a clear
+	French message. Calls that are not HTTP requests (jobs, tests) are not counted."""
+	# Frappe checks a whitelisted function's argument types against the names of its
+	# code's arguments: this wrapper's are *args, so the check is made on the function
+	# itself, whether it is called with positional or keyword arguments.
+	function = validate_argument_types(function, apply_condition=_in_request_or_test)
+	limited = rate_limit(
+		key=RATE_KEY, limit=_writes_per_hour, seconds=PORTAL_WRITE_WINDOW, methods=["POST"], ip_based=False
+	)(function)
+
+	@functools.wraps(function)
+	def wrapper(*args, **kwargs):
+		if not frappe.request or not _writes_per_hour():
+			return function(*args, **kwargs)
+		frappe.form_dict[RATE_KEY] = frappe.session.user  # counted per account, not per address
+		try:
+			return limited(*args, **kwargs)
+		except frappe.RateLimitExceededError:
+			frappe.clear_last_message()
+			frappe.throw(
+				_(
+					"Too many sendings in one hour: at most {0} of this kind per hour. Please try again later, or write to {1} if it is urgent."
+				).format(_writes_per_hour(), _support_email()),
+				exc=frappe.RateLimitExceededError,
+				title=_("Too Many Requests"),
+			)
+
+	return wrapper
+
+
+def _in_request_or_test() -> bool:
+	return bool(frappe.request or frappe.flags.in_test)
+
+
+def _writes_per_hour() -> int:
+	return frappe.utils.cint(frappe.db.get_single_value("Assistance Settings", "portal_writes_per_hour"))
+
+
+def _support_email() -> str:
+	return frappe.db.get_single_value("Assistance Settings", "support_email") or "support@3ddentalstore.fr"

@@ -1,6 +1,9 @@
 """The customer portal's writes (R-TKT-6/7/8, R-SUB-3, R-CPL-1): each derives the
-client from the session user (``dds_assistance.portal.client``) and acts only on
-what is theirs. Nothing can be deleted from here."""
+client on the server — from the record it acts on (``portal.owner_of``), or, for a
+new record, the client the page names among the session user's own
+(``portal.client``) — and acts only on what is theirs. Texts have maxima
+(``core.limits``); each write is rate-limited per account (``portal_write``).
+Nothing can be deleted from here."""
 
 import base64
 import binascii
@@ -9,23 +12,33 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, getdate, now_datetime, nowdate
 
+from dds_assistance import portal
+from dds_assistance.api._common import portal_write
 from dds_assistance.core import subscriptions as core_subscriptions
 from dds_assistance.core import tickets as core_tickets
 from dds_assistance.core.errors import RuleError
+from dds_assistance.core.limits import check_lengths
 from dds_assistance.errors import ClientSuspendedError, throw_rule
 from dds_assistance.integrations.files import attach_private
-from dds_assistance.portal import client, client_tickets, own, suspension_message
+from dds_assistance.portal import client, client_tickets, own, owner_of, suspension_message
 
 
 @frappe.whitelist(methods=["GET"])
-def my_requests(start: int = 0, page_length: int = 50) -> list[dict]:
+def my_requests(start: int = 0, page_length: int = 50, customer: str | None = None) -> list[dict]:
 	"""My requests, newest first (the portal list as data)."""
-	customer = client()
+	customer = client(customer)
 	start, page_length = max(int(start), 0), min(max(int(page_length), 1), 200)
 	return client_tickets(customer, start, page_length)
 
 
 @frappe.whitelist(methods=["POST"])
+def choose_client(customer: str) -> dict:
+	"""A user of several Customers chooses whom they act for (remembered)."""
+	return {"customer": portal.choose_client(customer)}
+
+
+@frappe.whitelist(methods=["POST"])
+@portal_write
 def create_request(
 	description: str,
 	subject: str | None = None,
@@ -34,12 +47,16 @@ def create_request(
 	equipment_reference: str | None = None,
 	incident_at: str | None = None,
 	accept_terms: int = 0,
+	customer: str | None = None,
 ) -> dict:
 	"""R-TKT-6/7/8: a request from the portal. Incomplete requests are refused with
 	what is missing; a late one is kept for review, and the client told why. The
 	client's acceptance of the terms in force (CGU art. 1.3) is recorded on it."""
-	customer = client()
+	customer = client(customer)
 	refuse_if_suspended(customer)
+	_check_lengths(
+		subject=subject, description=description, serial_no=serial_no, equipment_reference=equipment_reference
+	)
 	if equipment:
 		own("Assistance Equipment", equipment, customer)
 	try:
@@ -73,7 +90,7 @@ def create_request(
 	ticket = frappe.get_doc(
 		{
 			"doctype": "Assistance Ticket",
-			"subject": (subject or "").strip()[:140] or None,
+			"subject": (subject or "").strip() or None,
 			"customer": customer,
 			"channel": "Portal",
 			"raised_by": frappe.session.user,
@@ -106,13 +123,13 @@ def create_request(
 
 
 @frappe.whitelist(methods=["POST"])
+@portal_write
 def attach_file(ticket: str, filename: str | None = None, filedata: str | None = None) -> dict:
 	"""An attachment to one's own open ticket, kept private (only its client and
 	staff reach it): sent as a multipart upload (``file``) or base64 ``filedata``.
 	Only the allowed types, with a content that matches the extension."""
-	customer = client()
+	customer = owner_of("Assistance Ticket", ticket)
 	refuse_if_suspended(customer)
-	own("Assistance Ticket", ticket, customer)
 	refuse_if_final(ticket)
 	upload = frappe.request.files.get("file") if frappe.request and frappe.request.files else None
 	if upload:
@@ -126,13 +143,14 @@ def attach_file(ticket: str, filename: str | None = None, filedata: str | None =
 
 
 @frappe.whitelist(methods=["POST"])
+@portal_write
 def reply(ticket: str, message: str) -> dict:
 	"""The client's reply, appended to the ticket's conversation."""
-	customer = client()
+	customer = owner_of("Assistance Ticket", ticket)
 	refuse_if_suspended(customer)
-	own("Assistance Ticket", ticket, customer)
 	if not (message or "").strip():
 		frappe.throw(_("Write a message."), title=_("Message Required"))
+	_check_lengths(message=message)
 	refuse_if_final(ticket)
 	frappe.get_doc(
 		{
@@ -168,8 +186,15 @@ def refuse_if_final(ticket: str) -> None:
 		)
 
 
-def _own_subscription(customer: str, name: str):
-	own("Premium Subscription", name, customer)
+def _check_lengths(**texts):
+	try:
+		check_lengths(**texts)
+	except RuleError as error:
+		throw_rule(error, title=_("Text Too Long"))
+
+
+def _own_subscription(name: str):
+	owner_of("Premium Subscription", name)
 	doc = frappe.get_doc("Premium Subscription", name)
 	doc.flags.ignore_permissions = True
 	return doc
@@ -177,8 +202,7 @@ def _own_subscription(customer: str, name: str):
 
 @frappe.whitelist(methods=["POST"])
 def notice_preview(subscription: str) -> dict:
-	customer = client()
-	doc = _own_subscription(customer, subscription)
+	doc = _own_subscription(subscription)
 	today = getdate(nowdate())
 	end = core_subscriptions.notice_effective_end(getdate(doc.start_date), today)
 	return {
@@ -193,31 +217,34 @@ def notice_preview(subscription: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def give_notice(subscription: str, reason: str = "Client decision") -> dict:
 	"""R-SUB-3: written notice given on the portal, received today."""
-	customer = client()
-	doc = _own_subscription(customer, subscription)
+	doc = _own_subscription(subscription)
 	return {"ends_on": doc.give_notice(getdate(nowdate()), "Portal", reason)}
 
 
 @frappe.whitelist(methods=["POST"])
 def withdraw_notice(subscription: str) -> dict:
-	customer = client()
-	doc = _own_subscription(customer, subscription)
+	doc = _own_subscription(subscription)
 	doc.withdraw_notice()
 	return {"status": doc.status}
 
 
 @frappe.whitelist(methods=["POST"])
-def file_complaint(subject: str, description: str, ticket: str | None = None) -> dict:
-	"""R-CPL-1: a complaint filed on the portal, received now."""
-	customer = client()
+@portal_write
+def file_complaint(
+	subject: str, description: str, ticket: str | None = None, customer: str | None = None
+) -> dict:
+	"""R-CPL-1: a complaint filed on the portal, received now (about one of the
+	client's requests, if named)."""
+	customer = client(customer)
 	if ticket:
 		own("Assistance Ticket", ticket, customer)
 	if not (subject or "").strip() or not (description or "").strip():
 		frappe.throw(_("Give the subject and the details of your complaint."), title=_("Complaint"))
+	_check_lengths(subject=subject, complaint=description)
 	doc = frappe.get_doc(
 		{
 			"doctype": "Assistance Complaint",
-			"subject": subject.strip()[:140],
+			"subject": subject.strip(),
 			"customer": customer,
 			"channel": "Portal",
 			"raised_by": frappe.session.user,

@@ -6,11 +6,11 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate, nowdate
 
-from dds_assistance.api._common import locked_doc
+from dds_assistance.api._common import locked_doc, portal_write
 from dds_assistance.clients import customers_of
 from dds_assistance.core import remote_sessions as core
 from dds_assistance.integrations.mail import client_language, mail_client
-from dds_assistance.portal import client, own
+from dds_assistance.portal import owner_of
 from dds_assistance.staff import is_staff, require_manager
 
 SESSION = "Remote Session"
@@ -40,6 +40,7 @@ def propose(ticket: str, purpose: str, tool: str, minutes: int | None = None) ->
 
 
 @frappe.whitelist(methods=["POST"])
+@portal_write
 def consent(
 	session: str,
 	check_backup: int = 0,
@@ -49,7 +50,7 @@ def consent(
 ) -> dict:
 	"""R-RS-1, R-RS-2: the client's own click on the portal, for this session only.
 	Another client's session and a made-up name get the same answer: not found."""
-	own(SESSION, session, client())
+	owner_of(SESSION, session)
 	doc = locked_doc(SESSION, session, "read")
 	checklist = _checklist(check_backup, check_apps_closed, check_reachable, check_connection)
 	person = frappe.utils.get_fullname(frappe.session.user)

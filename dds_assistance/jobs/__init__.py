@@ -25,3 +25,22 @@ def for_each(items, work, title: str) -> list:
 		if result is not None and result is not False:
 			done.append(result)
 	return done
+
+
+def job_id(method: str, **kwargs) -> str:
+	"""The one RQ job id of a piece of work: the same work is never queued twice."""
+	return "::".join(["dds", method.rsplit(".", 1)[-1], *(f"{k}={v}" for k, v in sorted(kwargs.items()))])
+
+
+def enqueue_resumable(method: str, queue: str = "long", after_commit: bool = True, **kwargs):
+	"""Queue a piece of work whose state is kept in the database (so
+	``jobs.recovery`` can queue it again if the job is lost): once this transaction
+	is committed, under one job id — not queued again while it waits or runs."""
+	return frappe.enqueue(
+		method,
+		queue=queue,
+		enqueue_after_commit=after_commit,
+		job_id=job_id(method, **kwargs),
+		deduplicate=True,
+		**kwargs,
+	)

@@ -1,6 +1,7 @@
 """Background: tell the clients of a planned interruption, or of its cancellation
-(R-AVAIL-1). Idempotent: a client already told of it is skipped; one commit per
-client."""
+(R-AVAIL-1). Idempotent: a client already told of it is skipped (and a notice is
+unique per interruption, kind and client); one commit per client. Until it has
+run, the interruption's ``notices_pending`` names the kind, for ``jobs.recovery``."""
 
 import frappe
 
@@ -21,8 +22,9 @@ def inform_clients(interruption: str, kind: str) -> int:
 		"DDS Assistance: client {0} not told of an interruption",
 	)
 	informed = frappe.db.count("Interruption Notice", {"interruption": interruption, "kind": "Announcement"})
-	frappe.db.set_value(
-		"Planned Interruption", interruption, "informed_clients", informed, update_modified=False
-	)
+	values = {"informed_clients": informed}
+	if doc.notices_pending == kind:
+		values["notices_pending"] = None  # done: nothing for jobs.recovery to resume
+	frappe.db.set_value("Planned Interruption", interruption, values, update_modified=False)
 	frappe.db.commit()
 	return informed

@@ -1,6 +1,12 @@
 """Every 5 minutes: first-response warnings and breaches (R-TKT-9), then their
 notifications (the standard Notifications "DDS First Response At Risk" to the
-assignees and "DDS First Response Breached" to the managers)."""
+assignees and "DDS First Response Breached" to the managers).
+
+A state change and the duty to notify it are written together (the ticket's
+``sla_notify_pending``), so a notification is never lost — a worker killed, the
+queue restarted — nor sent twice: the notifications run in the background and
+each clears its ticket's flag in the transaction that queues its mail; whatever
+is left is sent by the next sweep."""
 
 import frappe
 from frappe.utils import get_datetime, now_datetime
@@ -53,6 +59,7 @@ def sweep_response_sla(now=None) -> dict[str, list[str]]:
 			(
 				frappe.qb.update(ticket)
 				.set(ticket.sla_status, new_state)
+				.set(ticket.sla_notify_pending, 1)
 				.where(
 					(ticket.name == row.name)
 					& (ticket.sla_status == row.sla_status)
@@ -62,18 +69,28 @@ def sweep_response_sla(now=None) -> dict[str, list[str]]:
 			return row.name if frappe.db._cursor.rowcount else None  # None: another run got there first
 
 		changed[new_state] = for_each(rows, mark, "DDS Assistance: SLA sweep failed for {0}")
-	if any(changed.values()):
-		# only this run changed these rows, so only this run notifies them
-		frappe.enqueue(notify_sla_changes, queue="short", changed=changed, now=bool(frappe.flags.in_test))
+	if any(changed.values()) or frappe.db.exists(TICKET, {"sla_notify_pending": 1}):
+		frappe.enqueue(notify_pending, queue="short", now=bool(frappe.flags.in_test))
 	return changed
 
 
-def notify_sla_changes(changed: dict[str, list[str]]) -> None:
-	"""Background: one notification per ticket and state change; committed per ticket."""
-	for state, names in changed.items():
+def notify_pending() -> list[str]:
+	"""Background: one notification per ticket whose state change is not yet
+	notified — of the state it is in now — committed per ticket together with
+	clearing its flag (a guarded update: two runs at once notify it once)."""
 
-		def notify(name, state=state):
-			if frappe.db.exists(TICKET, name):
-				frappe.get_doc(TICKET, name).run_method(SLA_METHODS[state])
+	def notify(name):
+		ticket = frappe.qb.DocType(TICKET)
+		frappe.qb.update(ticket).set(ticket.sla_notify_pending, 0).where(
+			(ticket.name == name) & (ticket.sla_notify_pending == 1)
+		).run()
+		if not frappe.db._cursor.rowcount:
+			return None  # another run took it
+		doc = frappe.get_doc(TICKET, name)
+		method = SLA_METHODS.get(doc.sla_status) if not doc.first_responded_on else None
+		if method:
+			doc.run_method(method)
+		return name
 
-		for_each(names, notify, "DDS Assistance: SLA notification failed for {0}")
+	names = frappe.get_all(TICKET, filters={"sla_notify_pending": 1}, pluck="name")
+	return for_each(names, notify, "DDS Assistance: SLA notification failed for {0}")

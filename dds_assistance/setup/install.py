@@ -150,6 +150,7 @@ SETTINGS_DEFAULTS = {
 	"retention_days": 30,
 	"session_default_minutes": 60,
 	"session_max_minutes": 240,
+	"portal_writes_per_hour": 30,
 	"cgv_reference": "CGV-TICKET-ASSISTANCE-EXO-2023-10",
 	"cgu_version": "2026-01-01",
 	"support_company_name": "3D Dental Store",
@@ -182,8 +183,10 @@ def ensure_custom_fields():
 
 
 def fill_missing_settings():
+	"""Settings never set get their default (a stored 0 is a choice, and stays)."""
+	stored = dict(frappe.db.sql("select field, value from tabSingles where doctype = 'Assistance Settings'"))
 	for fieldname, value in SETTINGS_DEFAULTS.items():
-		if frappe.db.get_single_value("Assistance Settings", fieldname) in (None, ""):
+		if stored.get(fieldname) in (None, ""):
 			frappe.db.set_single_value("Assistance Settings", fieldname, value)
 
 

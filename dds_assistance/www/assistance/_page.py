@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 
 from dds_assistance import portal
+from dds_assistance.core.limits import MAXIMA
 
 
 def prepare(context, title: str, nav: str, loader, *args):
@@ -19,5 +20,7 @@ def prepare(context, title: str, nav: str, loader, *args):
 	context.nav = nav
 	context.support = frappe.get_cached_doc("Assistance Settings")
 	context.interruptions = portal.interruptions_to_show()
+	context.limits = MAXIMA
 	context.update(loader(*args))
+	context.client_choices = portal.client_choices()  # a user of several Customers chooses
 	return context

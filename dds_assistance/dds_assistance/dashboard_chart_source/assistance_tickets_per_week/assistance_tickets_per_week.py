@@ -1,18 +1,17 @@
 # Copyright (c) 2026, 3D Dental Store and contributors
 # For license information, please see license.txt
 
-"""Tickets received per week over the last twelve weeks, one dataset per coverage."""
+"""Tickets received per week over the last twelve weeks, one dataset per coverage
+(one indexed query on ``received_at``, computed at each view: never stale)."""
 
 import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, nowdate
-from frappe.utils.dashboard import cache_source
 
 WEEKS = 12
 
 
 @frappe.whitelist()
-@cache_source
 def get(
 	chart_name=None,
 	chart=None,

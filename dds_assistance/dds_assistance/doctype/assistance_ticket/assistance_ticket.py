@@ -53,6 +53,7 @@ ACTION_FIELDS = (
 	"response_due",
 	"response_warn_at",
 	"sla_status",
+	"sla_notify_pending",
 	"sla_extensions",
 	"deadline_changes",
 	"resolved_on",
@@ -67,6 +68,7 @@ ACTION_FIELDS = (
 # is (R-TKT-1, R-TKT-11) and when the request arrived (R-TKT-10: the due time runs from it)
 KEPT_FIELDS = ("customer", "received_at", "raised_by")
 BY_USE = "By use of the service (CGU 1.3)"
+SLA_NOTIFIED = (core_sla.AT_RISK, core_sla.BREACHED)
 
 
 class AssistanceTicket(Document):
@@ -119,6 +121,7 @@ class AssistanceTicket(Document):
 		sales_invoice: DF.Link | None
 		serial_no: DF.Data | None
 		sla_extensions: DF.Table[AssistanceSLAExtension]
+		sla_notify_pending: DF.Check
 		sla_status: DF.Literal["", "On Track", "At Risk", "Breached", "Met"]
 		status: DF.Literal[
 			"Incomplete",
@@ -525,12 +528,15 @@ class AssistanceTicket(Document):
 		self.response_warn_at = max(
 			subtract_business_hours(self.response_due, warning), get_datetime(not_before)
 		)
+		before = self.sla_status
 		self.sla_status = core_sla.sla_state(
 			now_datetime(),
 			self.response_due,
 			get_datetime(self.response_warn_at),
 			get_datetime(self.first_responded_on) if self.first_responded_on else None,
 		)
+		if self.sla_status != before and self.sla_status in SLA_NOTIFIED and not self.first_responded_on:
+			self.sla_notify_pending = 1  # told by the next SLA sweep (jobs.sla), whatever set it
 
 	# ------------------------------------------------------------------ transitions
 	def live_paid(self) -> bool:

@@ -3,6 +3,12 @@
 
 from frappe.model.document import Document
 
+from dds_assistance import indexes
+
 
 class InterruptionNotice(Document):
 	"""What one client was told of a planned interruption, and when (R-AVAIL-1)."""
+
+
+def on_doctype_update():
+	indexes.ensure("Interruption Notice")

@@ -18,10 +18,12 @@ from frappe.utils import get_datetime, now_datetime
 from dds_assistance import clients
 from dds_assistance.business_calendar import calendar_changed
 from dds_assistance.field_guards import changed_fields, guard_fields
+from dds_assistance.jobs import enqueue_resumable
 
 DRAFT, ANNOUNCED, CANCELLED = "Draft", "Announced", "Cancelled"
 ACTION_FIELDS = (
 	"status",
+	"notices_pending",
 	"announced_on",
 	"announced_by",
 	"informed_clients",
@@ -90,13 +92,12 @@ class PlannedInterruption(Document):
 		return {"status": self.status}
 
 	def enqueue_notices(self, kind: str):
-		"""The clients are told in the background, once this transaction is committed."""
-		frappe.enqueue(
-			"dds_assistance.jobs.interruptions.inform_clients",
-			queue="long",
-			enqueue_after_commit=True,
-			interruption=self.name,
-			kind=kind,
+		"""The clients are told in the background, once this transaction is committed;
+		until it is done, ``notices_pending`` says so (a lost job is resumed by
+		``jobs.recovery``)."""
+		self.db_set("notices_pending", kind, update_modified=False)
+		enqueue_resumable(
+			"dds_assistance.jobs.interruptions.inform_clients", interruption=self.name, kind=kind
 		)
 
 	def clients_to_tell(self, kind: str) -> list[str]:

@@ -16,19 +16,11 @@ from dds_assistance.api import interruption as api
 from dds_assistance.business_calendar import clear_calendar_cache
 from dds_assistance.jobs.deadlines import recompute_open_deadlines
 from dds_assistance.jobs.interruptions import inform_clients
-from dds_assistance.testing import AGENT, MANAGER
+from dds_assistance.testing import AGENT, MANAGER, render_portal_page
 
 DEADLINES_JOB = "dds_assistance.jobs.deadlines.recompute_open_deadlines"
 # Monday 15 and Tuesday 16 March 2027, closed all day long
 STARTS, ENDS = datetime(2027, 3, 15, 9, 0), datetime(2027, 3, 16, 17, 30)
-
-
-def render_portal_page(page: str, name: str | None = None) -> str:
-	"""A portal page as its client sees it, rendered by Frappe's own page renderer."""
-	from frappe.website.page_renderers.template_page import TemplatePage
-
-	frappe.form_dict.name = name
-	return TemplatePage(f"assistance/{page}", 200).render().get_data(as_text=True)
 
 
 class TestPlannedInterruption(testing.AssistanceTestCase):
@@ -100,7 +92,7 @@ class TestPlannedInterruption(testing.AssistanceTestCase):
 		frappe.db.commit()
 		jobs = {}
 		for queued in enqueue.call_args_list:
-			kwargs = {k: v for k, v in queued.kwargs.items() if k not in ("queue", "enqueue_after_commit")}
+			kwargs = testing.job_arguments(queued)
 			jobs[queued.args[0]] = kwargs
 			if queued.args[0] != DEADLINES_JOB:  # that one the test runs, to look at it
 				frappe.get_attr(queued.args[0])(**kwargs)
