@@ -25,8 +25,10 @@ CUSTOMER = "DDS Benchmark Client"
 
 
 def seed(frappe, count: int, today: date) -> None:
+	from dds_assistance.core import einvoice
 	from dds_assistance.core import subscriptions as core
 	from dds_assistance.integrations.sales_invoice import make_invoice
+	from dds_assistance.samples import records
 
 	# the past terms were invoiced: one real invoice stands for all of them
 	item = frappe.db.get_single_value("Assistance Settings", "ticket_item")
@@ -42,6 +44,13 @@ def seed(frappe, count: int, today: date) -> None:
 	now = datetime.now()
 	group = frappe.db.get_value("Customer Group", {"is_group": 0}) or "All Customer Groups"
 	territory = frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories"
+	# French clients: their renewal invoices are e-invoices, which need the SIREN and VAT number
+	identity = records.has_identifier_fields("Customer")
+
+	def identifiers(name: str) -> tuple:
+		siren = records.sample_siren(name)
+		return (siren, einvoice.french_vat_number(siren)) if identity else ()
+
 	bulk_insert(
 		frappe,
 		"Customer",
@@ -50,6 +59,7 @@ def seed(frappe, count: int, today: date) -> None:
 			"customer_type",
 			"customer_group",
 			"territory",
+			*(("dds_siren", "tax_id") if identity else ()),
 		],
 		[
 			(
@@ -58,6 +68,7 @@ def seed(frappe, count: int, today: date) -> None:
 				"Company",
 				group,
 				territory,
+				*identifiers(f"{PREFIX}C{i:06d}"),
 			)
 			for i in range(count)
 		],

@@ -1,29 +1,24 @@
-"""Serve a bench site on a loopback address for the browser tests: Frappe's own
-WSGI application, with the bench's built assets and the site's public files.
+"""Serve a bench site on a loopback address for the browser tests: the WSGI
+application of ``dev/production_wsgi.py`` (Frappe's, plus the bench's built assets
+and the site's public files) in Werkzeug's threaded development server.
 
     cd ~/frappe-bench/sites && ../env/bin/python <app>/browser_tests/serve.py <site> 8765
 """
 
 import os
 import sys
+from pathlib import Path
 
-import frappe.app
-from werkzeug.middleware.shared_data import SharedDataMiddleware
 from werkzeug.serving import run_simple
 
 
 def main():
 	site, port = sys.argv[1], int(sys.argv[2])
-	sites = os.getcwd()
-	frappe.app._site = site
-	frappe.app._sites_path = sites
-	application = SharedDataMiddleware(
-		frappe.app.application,
-		{
-			"/assets": os.path.join(sites, "assets"),
-			"/files": os.path.join(sites, site, "public", "files"),
-		},
-	)
+	os.environ["DDS_SITE"] = site
+	os.environ.setdefault("SITES_PATH", os.getcwd())
+	sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "dev"))
+	from production_wsgi import application
+
 	run_simple("127.0.0.1", port, application, use_reloader=False, use_debugger=False, threaded=True)
 
 

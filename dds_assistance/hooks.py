@@ -30,9 +30,15 @@ doc_events = {
 		"on_update": "dds_assistance.integrations.holiday_list.on_change",
 		"on_trash": "dds_assistance.integrations.holiday_list.on_change",
 	},
-	# R-TKT-4: payment state follows the invoice
+	# R-TKT-4: payment state follows the invoice; the Factur-X e-invoice of the app's
+	# invoices and credit notes (refused before submit when incomplete, attached on submit)
 	"Sales Invoice": {
-		"on_submit": "dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
+		"on_update": "dds_assistance.integrations.einvoice.drop_copied_facturx",
+		"before_submit": "dds_assistance.integrations.einvoice.check_before_submit",
+		"on_submit": [
+			"dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
+			"dds_assistance.integrations.einvoice.attach_on_submit",
+		],
 		"on_cancel": "dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
 		"on_update_after_submit": "dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
 	},
@@ -44,11 +50,27 @@ doc_events = {
 		"on_submit": "dds_assistance.integrations.sales_invoice.on_journal_entry_change",
 		"on_cancel": "dds_assistance.integrations.sales_invoice.on_journal_entry_change",
 	},
+	# the SIREN, SIRET and VAT number of the company and of its clients (Factur-X)
+	"Company": {"validate": "dds_assistance.integrations.einvoice.validate_party_identifiers"},
+	"Customer": {"validate": "dds_assistance.integrations.einvoice.validate_party_identifiers"},
+	# the company's account clients pay into: IBAN and BIC checked (before ERPNext's own check)
+	"Bank Account": {
+		"before_validate": "dds_assistance.payments.validate_company_bank_account",
+	},
 	# R-TKT-6, R-TKT-9: e-mail intake and first response
 	"Communication": {
 		"after_insert": "dds_assistance.integrations.communication.on_communication_change",
 		"on_update": "dds_assistance.integrations.communication.on_communication_change",
 	},
+}
+
+# E-mail templates: how to pay a ticket invoice by transfer (R-TKT-4); the French
+# invoice's print format "DDS Facture": what it shows
+jinja = {
+	"methods": [
+		"dds_assistance.payments.dds_transfer_details",
+		"dds_assistance.integrations.einvoice.dds_invoice_print",
+	]
 }
 
 # Permissions (R-TKT-11): clients see only their own records
@@ -79,7 +101,10 @@ has_permission = {
 # Every request: the arguments of the app's endpoints checked (400, translated),
 # tracebacks hidden from clients; every response: stored files never served as
 # pages, SVG, XML or scripts; "try again" while the database is unreachable
-before_request = ["dds_assistance.endpoints.check_call"]
+before_request = [
+	"dds_assistance.template_cache.share_compiled_templates",
+	"dds_assistance.endpoints.check_call",
+]
 after_request = [
 	"dds_assistance.responses.harden_file_download",
 	"dds_assistance.responses.answer_unavailable",

@@ -12,10 +12,11 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime, nowdate
 
-from dds_assistance import clients
+from dds_assistance import clients, payments
 from dds_assistance.business_calendar import time_to_due
 from dds_assistance.core import tickets as core_tickets
 from dds_assistance.core.terms import by_precedence
+from dds_assistance.integrations import einvoice
 from dds_assistance.staff import is_staff
 from dds_assistance.terms import terms_in_force
 
@@ -186,7 +187,30 @@ def ticket_detail(name: str) -> dict:
 		"messages": conversation(ticket, customer),
 		"sessions": sessions,
 		"files": files,
+		"payment": how_to_pay(ticket),
+		"einvoices": einvoices(customer, einvoice.TICKET_FIELD, name),
 		"suspended": suspension_message(customer),
+	}
+
+
+def how_to_pay(ticket) -> dict | None:
+	"""R-TKT-4: how the client pays an unpaid on-demand ticket — by transfer (the
+	company's bank details, the reference and the QR code), online only where the
+	site has a payment gateway, and the support phone."""
+	if ticket.is_paid or not ticket.sales_invoice or ticket.coverage != core_tickets.ON_DEMAND:
+		return None
+	if ticket.status in (core_tickets.REJECTED, core_tickets.CANCELLED):
+		return None
+	outstanding = frappe.db.get_value(
+		"Sales Invoice", {"name": ticket.sales_invoice, "docstatus": 1}, "outstanding_amount"
+	)
+	if not outstanding or outstanding <= 0:
+		return None
+	return {
+		"invoice": ticket.sales_invoice,
+		"transfer": payments.transfer_details(ticket.sales_invoice),
+		"online": payments.online_payment_available(),
+		"phone": frappe.db.get_single_value("Assistance Settings", "support_phone"),
 	}
 
 
@@ -248,7 +272,78 @@ def subscription_context() -> dict:
 	return {
 		"customer": customer,
 		"subscription": frappe.get_doc("Premium Subscription", name) if name else None,
+		"einvoices": einvoices(customer, einvoice.SUBSCRIPTION_FIELD, name) if name else [],
 	}
+
+
+# ---------------------------------------------------------------------------- e-invoices (Factur-X)
+def einvoices(customer: str, link_field: str, record: str) -> list[dict]:
+	"""The client's e-invoices of one ticket or Premium plan (``link_field`` names
+	it): its submitted invoices and the credit notes against them that have their
+	Factur-X PDF, oldest first."""
+	fields = ["name", "posting_date", "grand_total", "currency", "is_return"]
+	invoices = frappe.get_all(
+		"Sales Invoice",
+		filters={"customer": customer, link_field: record, "docstatus": 1, "is_return": 0},
+		fields=fields,
+		order_by="posting_date asc, creation asc",
+	)
+	if invoices:
+		invoices += frappe.get_all(
+			"Sales Invoice",
+			filters={
+				"customer": customer,
+				"return_against": ("in", [row.name for row in invoices]),
+				"docstatus": 1,
+				"is_return": 1,
+			},
+			fields=fields,
+			order_by="posting_date asc, creation asc",
+		)
+	return [
+		{
+			"name": row.name,
+			"credit_note": bool(row.is_return),
+			"date": frappe.utils.formatdate(row.posting_date),
+			"amount": frappe.utils.fmt_money(abs(row.grand_total), currency=row.currency),
+		}
+		for row in invoices
+		if einvoice.facturx_file(row.name)
+	]
+
+
+def einvoice_download(invoice: str) -> tuple[str, bytes]:
+	"""(file name, content) of the Factur-X PDF of ``invoice`` — a submitted invoice
+	of a ticket or Premium plan of one of the session user's clients, or a credit
+	note against one; otherwise a 404 that reveals nothing."""
+	customers = my_clients()
+	fields = ["customer", "docstatus", "return_against", einvoice.TICKET_FIELD, einvoice.SUBSCRIPTION_FIELD]
+	values = (
+		frappe.db.get_value("Sales Invoice", invoice, fields, as_dict=True)
+		if invoice and isinstance(invoice, str)
+		else None
+	)
+	if not values or values.customer not in customers or values.docstatus != 1:
+		raise NotYours(_("Not found"))
+	original = (
+		frappe.db.get_value("Sales Invoice", values.return_against, fields, as_dict=True)
+		if values.return_against
+		else values
+	)
+	owned = original and original.customer == values.customer and original.docstatus == 1
+	ticket, plan = (
+		(original or {}).get(einvoice.TICKET_FIELD),
+		(original or {}).get(einvoice.SUBSCRIPTION_FIELD),
+	)
+	if not owned or not (
+		(ticket and frappe.db.exists("Assistance Ticket", {"name": ticket, "customer": values.customer}))
+		or (plan and frappe.db.exists("Premium Subscription", {"name": plan, "customer": values.customer}))
+	):
+		raise NotYours(_("Not found"))
+	file = einvoice.facturx_file(invoice)
+	if not file:
+		raise NotYours(_("Not found"))
+	return einvoice.facturx_file_name(invoice), frappe.get_doc("File", file).get_content()
 
 
 def complaints_context() -> dict:

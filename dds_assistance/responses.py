@@ -48,9 +48,14 @@ RETRY_AFTER_SECONDS = 30
 
 
 def hide_tracebacks(response=None, request=None):
-	"""An error answer to anyone but a desk user carries no traceback, even when it
-	failed before ``endpoints.check_call`` could tell Frappe so."""
-	if response is None or response.status_code < 400 or _is_desk_user():
+	"""An error answer carries no traceback: to anyone but a desk user, never (even
+	when it failed before ``endpoints.check_call`` could tell Frappe so); to a desk
+	user, not with a refusal (4xx) — the message says it all, and the desk would print
+	the traceback of an expected refusal as an error in the browser's console. A
+	server error (5xx) keeps it for the desk, where it helps to report the fault."""
+	if response is None or response.status_code < 400:
+		return
+	if response.status_code >= 500 and _is_desk_user():
 		return
 	if response.mimetype == "application/json":
 		try:

@@ -313,8 +313,20 @@ def portal_fixture() -> dict:
 		)
 		page.flags.ignore_permissions = True
 		page_url = page.insert().file_url
+	# client B's on-demand request, accepted and not paid: the page says how to pay
+	records.ensure_bank_account()
+	unpaid = frappe.db.get_value(
+		"Assistance Ticket",
+		{"customer": PORTAL_B[0], "subject": "Paiement par virement", "status": "Awaiting Payment"},
+	)
+	if not unpaid:
+		doc = make_ticket(PORTAL_B[0], subject="Paiement par virement")
+		doc.accept()
+		unpaid = doc.name
 	frappe.db.commit()
 	return {
+		"unpaid_ticket": unpaid,
+		"unpaid_invoice": frappe.db.get_value("Assistance Ticket", unpaid, "sales_invoice"),
 		"page_url": page_url,
 		"client_a": PORTAL_A[0],
 		"client_b": PORTAL_B[0],
@@ -397,3 +409,101 @@ def scheduled_jobs() -> list[str]:
 	events = frappe.get_hooks("scheduler_events", app_name="dds_assistance")
 	methods = [m for jobs in events.get("cron", {}).values() for m in jobs]
 	return methods + [m for kind, jobs in events.items() if kind != "cron" for m in jobs]
+
+
+DESK_PASSWORD = "Bureau-Test-2026"
+ACCOUNTANT = "compta.dds@example.com"
+DESK_STAFF = {**STAFF, ACCOUNTANT: ["Accounts User"]}
+
+
+def desk_fixture() -> dict:
+	"""The desk's browser tests: the staff with a password and French as language
+	(the technician authorised), and for each run fresh records — a new on-demand
+	request, an on-demand request awaiting payment, a late request, a Premium
+	request open for a remote session, a client to sanction, a draft terms version."""
+	from frappe.utils import add_to_date
+
+	ensure_assistance_setup()
+	# the company, its defaults and accounts exist (samples): the desk must not send
+	# its users to the setup wizard
+	frappe.db.set_value("Installed Application", {"has_setup_wizard": 1}, "is_setup_complete", 1)
+	frappe.db.set_single_value("System Settings", "setup_complete", 1)
+	for email, roles in DESK_STAFF.items():
+		ensure_staff_user(email, roles)
+		user = frappe.get_doc("User", email)
+		user.new_password = DESK_PASSWORD
+		user.language = "fr"
+		user.save(ignore_permissions=True)
+	if not frappe.db.exists(
+		"Technician Authorisation", {"user": TECHNICIAN, "revoked_on": ("is", "not set")}
+	):
+		frappe.get_doc(
+			{
+				"doctype": "Technician Authorisation",
+				"user": TECHNICIAN,
+				"valid_from": add_days(now_datetime(), -30),
+				"note": "Tests du bureau",
+			}
+		).insert(ignore_permissions=True)
+	tag = frappe.generate_hash(length=6)
+	on_demand = ensure_customer(f"Labo Bureau {tag}", f"C-BU{tag.upper()}", f"bureau.{tag}@example.com")
+	premium = ensure_customer(f"Labo Premium {tag}", f"C-BP{tag.upper()}", f"premium.{tag}@example.com")
+	to_sanction = ensure_customer(f"Labo Sanction {tag}", f"C-BS{tag.upper()}")
+	frappe.get_doc(
+		{
+			"doctype": "Premium Subscription",
+			"customer": premium,
+			"start_date": add_days(nowdate(), -100),
+			"item": ensure_plan_item(),
+			"annual_price": 1188,
+			"licence_valid_until": add_days(nowdate(), 300),
+		}
+	).insert(ignore_permissions=True)
+	frappe.set_user("Administrator")
+	new = make_ticket(on_demand, subject=f"Licence refusée {tag}")
+	awaiting = make_ticket(on_demand, subject=f"Export STL impossible {tag}")
+	awaiting.accept()
+	late = make_ticket(
+		on_demand,
+		subject=f"Crash ancien {tag}",
+		incident_at=add_to_date(now_datetime(), days=-30),
+	)
+	open_premium = make_ticket(premium, subject=f"Bibliothèque d'implants {tag}")
+	open_premium.accept()  # covered by the plan: open at once
+	terms = frappe.get_doc(
+		{
+			"doctype": "Terms Version",
+			"kind": "CGU",
+			"reference": f"CGU-BUREAU-{tag.upper()}",
+			"version_label": f"Essai {tag}",
+			"publication_date": nowdate(),
+			"effective_date": add_days(nowdate(), 30),
+			"full_text": "<p>Conditions d'essai du bureau.</p>",
+		}
+	).insert(ignore_permissions=True)
+	# a stock form for the same check: an Event starting at a time with seconds
+	event = frappe.get_doc(
+		{
+			"doctype": "Event",
+			"subject": f"Contrôle du formulaire {tag}",
+			"event_type": "Public",
+			"starts_on": f"{add_days(nowdate(), 1)} 10:27:08",
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.commit()
+	return {
+		"event_with_seconds": event.name,
+		"password": DESK_PASSWORD,
+		"agent": AGENT,
+		"technician": TECHNICIAN,
+		"manager": MANAGER,
+		"accountant": ACCOUNTANT,
+		"new_ticket": new.name,
+		"awaiting_payment_ticket": awaiting.name,
+		"late_ticket": late.name,
+		"premium_ticket": open_premium.name,
+		"client_to_sanction": to_sanction,
+		"on_demand_client": on_demand,
+		"terms_version": terms.name,
+		"tag": tag,
+	}

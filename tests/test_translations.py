@@ -88,13 +88,40 @@ def core_messages():
 
 def core_constants():
 	"""Messages the core keeps in tables and the Frappe side shows through ``_()``."""
-	from dds_assistance.core import accounting, remote_sessions
+	from dds_assistance.core import accounting, payments, remote_sessions
 
-	for table in (remote_sessions.START_REFUSALS, remote_sessions.CHECKLIST_LABELS):
+	for table in (remote_sessions.START_REFUSALS, remote_sessions.CHECKLIST_LABELS, payments.ERROR_MESSAGES):
 		for text in table.values():
 			yield "core", text
-	for text in accounting.ANOMALIES:
+	for text in (*accounting.ANOMALIES, *payments.DECISION_MESSAGES, *payments.REASONS):
 		yield "core", text
+	yield from einvoice_constants()
+
+
+def einvoice_constants():
+	"""The e-invoice's refusals and legal mentions (core) and the Factur-X PDF's
+	warnings and metadata (``facturx_pdf``), shown or written in French."""
+	from dds_assistance import facturx_pdf
+	from dds_assistance.core import einvoice
+
+	for text in einvoice.MESSAGES.values():
+		yield "core", text
+	for text in (
+		einvoice.PENALTIES_TEXT,
+		einvoice.RECOVERY_INDEMNITY_TEXT,
+		einvoice.NO_DISCOUNT_TEXT,
+		einvoice.VAT_ON_RECEIPTS_TEXT,
+	):
+		yield "core", text
+	for text in (
+		facturx_pdf.NO_GHOSTSCRIPT,
+		facturx_pdf.GHOSTSCRIPT_FAILED,
+		facturx_pdf.TITLE_INVOICE,
+		facturx_pdf.TITLE_CREDIT_NOTE,
+		facturx_pdf.SUBJECT_INVOICE,
+		facturx_pdf.SUBJECT_CREDIT_NOTE,
+	):
+		yield "facturx_pdf.py", text
 
 
 def label_tables():

@@ -2,6 +2,7 @@
 the portal's writes, a rate limit."""
 
 import functools
+import time
 
 import frappe
 from frappe import _
@@ -18,6 +19,32 @@ def locked_doc(doctype: str, name: str, ptype: str = "write"):
 	doc = frappe.get_doc(doctype, name, for_update=True)
 	doc.check_permission(ptype)
 	return doc
+
+
+DEADLOCK_ATTEMPTS = 3
+
+
+def retry_on_deadlock(function):
+	"""An action that writes invoices and ledger entries may meet another one doing
+	the same (two agents, the daily renewals) and lose a deadlock in MariaDB: the
+	whole action is rolled back and played again — at most ``DEADLOCK_ATTEMPTS``
+	times — instead of answering a server error. Nothing of a lost attempt remains:
+	its rows, mails and queued jobs go with the rollback."""
+	function = validate_argument_types(function, apply_condition=_in_request_or_test)
+
+	@functools.wraps(function)
+	def wrapper(*args, **kwargs):
+		for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+			try:
+				return function(*args, **kwargs)
+			except frappe.QueryDeadlockError:
+				if attempt == DEADLOCK_ATTEMPTS:
+					raise
+				frappe.db.rollback()
+				frappe.clear_messages()
+				time.sleep(0.05 * attempt)
+
+	return wrapper
 
 
 RATE_KEY = "_dds_rate_identity"

@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, getdate, now_datetime, nowdate
 
-from dds_assistance import portal
+from dds_assistance import payments, portal
 from dds_assistance.api._common import portal_write
 from dds_assistance.core import subscriptions as core_subscriptions
 from dds_assistance.core import tickets as core_tickets
@@ -29,6 +29,16 @@ def my_requests(start: int = 0, page_length: int = 50, customer: str | None = No
 	customer = client(customer)
 	start, page_length = max(int(start), 0), min(max(int(page_length), 1), 200)
 	return client_tickets(customer, start, page_length)
+
+
+@frappe.whitelist(methods=["GET"])
+def download_einvoice(invoice: str) -> None:
+	"""The Factur-X PDF of one of the client's invoices or credit notes (a ticket's,
+	a Premium plan's), as a download; anyone else's is "not found"."""
+	file_name, content = portal.einvoice_download(invoice)
+	frappe.local.response.filename = file_name
+	frappe.local.response.filecontent = content
+	frappe.local.response.type = "download"
 
 
 @frappe.whitelist(methods=["POST"])
@@ -254,3 +264,19 @@ def file_complaint(
 		}
 	).insert(ignore_permissions=True)
 	return {"name": doc.name, "ack_due": doc.ack_due}
+
+
+@frappe.whitelist(methods=["POST"])
+@portal_write
+def pay_online(ticket: str) -> dict:
+	"""R-TKT-4: the payment page of the ticket's invoice — an ERPNext Payment Request
+	through the site's payment gateway (refused where the site has none)."""
+	owner_of("Assistance Ticket", ticket)
+	payment = portal.how_to_pay(frappe.get_doc("Assistance Ticket", ticket))
+	if not payment:
+		frappe.throw(_("This request has nothing left to pay."), title=_("Nothing to Pay"))
+	if not payment["online"]:
+		frappe.throw(
+			_("Online payment is not available: please pay by bank transfer."), title=_("Online Payment")
+		)
+	return {"url": payments.online_payment_url(payment["invoice"], frappe.session.user)}

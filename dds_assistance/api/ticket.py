@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
-from dds_assistance.api._common import locked_doc
+from dds_assistance.api._common import locked_doc, retry_on_deadlock
 from dds_assistance.business_calendar import time_to_due
 from dds_assistance.core import sla as core_sla
 from dds_assistance.staff import require_manager
@@ -14,6 +14,7 @@ TICKET = "Assistance Ticket"
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_on_deadlock
 def accept(ticket: str, reason: str | None = None) -> dict:
 	"""Accept a request (R-TKT-3, R-TKT-7): a late one needs a reason; an on-demand
 	ticket gets its one Sales Invoice and waits for payment; a covered request opens."""

@@ -12,7 +12,8 @@ keeps the state of its work in the database, so nothing is lost for good:
   Scheduled Job Log still "Start", nothing queued or running for it) is queued
   again: each is idempotent;
 - **the app's background work** — calendar changes still Pending, interruption
-  notices still being sent — is queued again under its one job id (never twice).
+  notices still being sent, bank statements whose import stopped — is queued
+  again under its one job id (never twice).
 SLA notifications still due are queued by the SLA sweep itself (``jobs.sla``).
 """
 
@@ -24,6 +25,7 @@ from dds_assistance.jobs import enqueue_resumable
 
 THIS_JOB = "dds_assistance.jobs.recovery.resume_unfinished_work"
 STARTED_GRACE_MINUTES = 2
+STATEMENT_GRACE_MINUTES = 10
 
 
 def resume_unfinished_work() -> dict:
@@ -92,4 +94,15 @@ def resume_pending_work() -> list[str]:
 			kind=row.notices_pending,
 		):
 			resumed.append(row.name)
+	# bank statements whose import stopped (a running import is not queued twice)
+	quiet = add_to_date(now_datetime(), minutes=-STATEMENT_GRACE_MINUTES)
+	for statement in frappe.get_all(
+		"Assistance Bank Statement",
+		filters={"status": ("in", ("Queued", "Importing")), "modified": ("<", quiet)},
+		pluck="name",
+	):
+		if enqueue_resumable(
+			"dds_assistance.jobs.bank_statements.import_statement", after_commit=False, statement=statement
+		):
+			resumed.append(statement)
 	return resumed

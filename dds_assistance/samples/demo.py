@@ -33,6 +33,7 @@ def make_demo_data() -> dict:
 	settings = frappe.get_single("Assistance Settings")
 	if not (settings.company and settings.ticket_item and settings.sales_taxes_template):
 		records.ensure_assistance_setup()
+		records.ensure_bank_account()  # the sample company's account: clients see how to pay
 	else:
 		records.ensure_plan_item()
 

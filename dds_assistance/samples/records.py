@@ -8,13 +8,28 @@ users, staff users — and Assistance Settings pointing at them.
 Every function is idempotent.
 """
 
+import hashlib
+
 import frappe
 from frappe.utils import getdate, nowdate
+from stdnum import luhn
+
+from dds_assistance.core import einvoice
 
 COMPANY = "DDS Test SAS"
 ABBR = "DDST"
 ITEM = "DDS-TICKET-TEST"
 TAX_TEMPLATE = f"TVA 20% incluse - {ABBR}"
+# the sample company's identifiers (test data: valid numbers of no real company)
+COMPANY_SIREN = "812345676"
+COMPANY_SIRET = "81234567600017"
+COMPANY_VAT = "FR19812345676"
+COMPANY_ADDRESS = {
+	"address_line1": "75 route de Lyons-la-Forêt",
+	"city": "Rouen",
+	"pincode": "76000",
+	"country": "France",
+}
 
 
 def ensure_system_defaults():
@@ -57,6 +72,7 @@ def ensure_company() -> str:
 				"chart_of_accounts": "Standard",
 			}
 		).insert(ignore_permissions=True)
+	ensure_company_identity(COMPANY)
 	for year in range(2024, getdate(nowdate()).year + 5):
 		ensure_fiscal_year(year)
 	if not frappe.db.exists("Price List", "DDS Tarifs EUR"):
@@ -64,6 +80,50 @@ def ensure_company() -> str:
 			{"doctype": "Price List", "price_list_name": "DDS Tarifs EUR", "currency": "EUR", "selling": 1}
 		).insert(ignore_permissions=True)
 	return COMPANY
+
+
+def has_identifier_fields(doctype: str) -> bool:
+	"""The SIREN / SIRET fields exist (made by install and migrate)."""
+	return frappe.get_meta(doctype).has_field("dds_siren")
+
+
+def ensure_company_identity(company: str):
+	"""The sample company's SIREN, SIRET, VAT number and registered office (an
+	e-invoice needs them), set where empty."""
+	if has_identifier_fields("Company"):
+		current = frappe.db.get_value("Company", company, ["dds_siren", "dds_siret", "tax_id"], as_dict=True)
+		missing = {
+			fieldname: value
+			for fieldname, value in (
+				("dds_siren", COMPANY_SIREN),
+				("dds_siret", COMPANY_SIRET),
+				("tax_id", COMPANY_VAT),
+			)
+			if not current.get(fieldname)
+		}
+		if missing:
+			frappe.db.set_value("Company", company, missing)
+	if not frappe.db.exists(
+		"Dynamic Link", {"link_doctype": "Company", "link_name": company, "parenttype": "Address"}
+	):
+		frappe.get_doc(
+			{
+				"doctype": "Address",
+				"address_title": company,
+				"address_type": "Office",
+				**COMPANY_ADDRESS,
+				"is_your_company_address": 1,
+				"is_primary_address": 1,
+				"links": [{"link_doctype": "Company", "link_name": company}],
+			}
+		).insert(ignore_permissions=True)
+
+
+def sample_siren(seed: str) -> str:
+	"""A valid SIREN (nine digits, Luhn key) derived from ``seed``: test data, the
+	same for the same seed."""
+	digits = str(int(hashlib.sha256(seed.encode("utf-8")).hexdigest(), 16))[-8:]
+	return digits + luhn.calc_check_digit(digits)
 
 
 def ensure_fiscal_year(year: int):
@@ -168,6 +228,62 @@ def ensure_assistance_setup() -> dict:
 	return {"company": company, "item": item, "tax_template": template}
 
 
+# the company's current account (test data: a valid IBAN of no real account)
+BANK = "Crédit Agricole Normandie-Seine (test)"
+BANK_BIC = "AGRIFRPP883"
+BANK_IBAN = "FR7618306002149457213680025"
+BANK_ACCOUNT_NAME = "Compte courant DDS"
+
+
+def ensure_bank_account() -> str:
+	"""The company's Bank Account clients pay into (its ledger account under the
+	company's bank accounts), named in Assistance Settings."""
+	company = ensure_company()
+	if not frappe.db.exists("Bank", BANK):
+		frappe.get_doc({"doctype": "Bank", "bank_name": BANK, "swift_number": BANK_BIC}).insert(
+			ignore_permissions=True
+		)
+	ledger = f"{BANK_ACCOUNT_NAME} - {ABBR}"
+	if not frappe.db.exists("Account", ledger):
+		parent = frappe.db.get_value(
+			"Account", {"company": company, "account_type": "Bank", "is_group": 1}
+		) or frappe.db.get_value(
+			"Account", {"company": company, "account_name": "Bank Accounts", "is_group": 1}
+		)
+		frappe.get_doc(
+			{
+				"doctype": "Account",
+				"account_name": BANK_ACCOUNT_NAME,
+				"company": company,
+				"parent_account": parent,
+				"account_type": "Bank",
+				"account_currency": "EUR",
+			}
+		).insert(ignore_permissions=True)
+	name = frappe.db.get_value("Bank Account", {"account": ledger})
+	if not name:
+		name = (
+			frappe.get_doc(
+				{
+					"doctype": "Bank Account",
+					"account_name": BANK_ACCOUNT_NAME,
+					"bank": BANK,
+					"account": ledger,
+					"is_company_account": 1,
+					"company": company,
+					"iban": BANK_IBAN,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	if frappe.db.get_single_value("Assistance Settings", "bank_account") != name:
+		settings = frappe.get_single("Assistance Settings")
+		settings.bank_account = name
+		settings.save(ignore_permissions=True)
+	return name
+
+
 def ensure_customer(name: str, client_number: str, portal_user: str | None = None) -> str:
 	"""A client (Customer) with a client number, a contact, and optionally a portal user."""
 	if not frappe.db.exists("Customer", name):
@@ -182,9 +298,26 @@ def ensure_customer(name: str, client_number: str, portal_user: str | None = Non
 				"dds_client_number": client_number,
 			}
 		).insert(ignore_permissions=True)
+	ensure_customer_identity(name)
 	if portal_user:
 		ensure_portal_user(portal_user, name)
 	return name
+
+
+def ensure_customer_identity(customer: str):
+	"""A French client's SIREN and VAT number (its e-invoices need them), derived
+	from its name and set where empty."""
+	if not has_identifier_fields("Customer"):
+		return
+	current = frappe.db.get_value("Customer", customer, ["dds_siren", "tax_id"], as_dict=True)
+	siren = current.dds_siren or einvoice.siren_from_vat(current.tax_id) or sample_siren(customer)
+	missing = {
+		fieldname: value
+		for fieldname, value in (("dds_siren", siren), ("tax_id", einvoice.french_vat_number(siren)))
+		if not current.get(fieldname)
+	}
+	if missing:
+		frappe.db.set_value("Customer", customer, missing)
 
 
 def _insert_user(values: dict):

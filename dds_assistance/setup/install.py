@@ -13,6 +13,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from dds_assistance.business_calendar import clear_calendar_cache
 from dds_assistance.core.business_time import FRENCH_TIME_ZONE, FRENCH_WINDOWS, WEEKDAY_NAMES
+from dds_assistance.core.payments import REASONS as MATCH_REASONS
 from dds_assistance.integrations.holiday_list import HOLIDAY_LIST_NAME, ensure_holiday_years
 
 DESK_ROLES = ("Assistance Agent", "Assistance Technician", "Assistance Manager")
@@ -136,6 +137,92 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 	],
 }
 
+# R-TKT-4, R-ACC-2: why the import of a bank statement left a transaction to the accountant
+CUSTOM_FIELDS["Bank Transaction"] = [
+	{
+		"fieldname": "dds_match_section",
+		"fieldtype": "Section Break",
+		"label": "Assistance Matching",
+		"insert_after": "transaction_type",
+	},
+	{
+		"fieldname": "dds_match_reason",
+		"fieldtype": "Select",
+		"label": "Matching Result",
+		"options": "\n" + "\n".join(MATCH_REASONS),
+		"insert_after": "dds_match_section",
+		"read_only": 1,
+		"allow_on_submit": 1,
+		"no_copy": 1,
+		"in_standard_filter": 1,
+		"description": "What the import of the bank statement decided: matched (paid and reconciled), or why it was left to the accountant.",
+	},
+	{
+		"fieldname": "dds_invoice",
+		"fieldtype": "Link",
+		"label": "Invoice Referred To",
+		"options": "Sales Invoice",
+		"insert_after": "dds_match_reason",
+		"read_only": 1,
+		"allow_on_submit": 1,
+		"no_copy": 1,
+	},
+	{
+		"fieldname": "dds_match_column",
+		"fieldtype": "Column Break",
+		"insert_after": "dds_invoice",
+	},
+	{
+		"fieldname": "dds_match_note",
+		"fieldtype": "Small Text",
+		"label": "Matching Note",
+		"insert_after": "dds_match_column",
+		"read_only": 1,
+		"allow_on_submit": 1,
+		"no_copy": 1,
+	},
+	{
+		"fieldname": "dds_bank_statement",
+		"fieldtype": "Link",
+		"label": "Bank Statement",
+		"options": "Assistance Bank Statement",
+		"insert_after": "dds_match_note",
+		"read_only": 1,
+		"no_copy": 1,
+		"search_index": 1,
+	},
+]
+
+
+def identifier_fields(siren_description: str) -> list[dict]:
+	"""Factur-X: the SIREN and SIRET ERPNext lacks (its Tax ID holds the VAT number)."""
+	return [
+		{
+			"fieldname": "dds_siren",
+			"fieldtype": "Data",
+			"label": "SIREN",
+			"insert_after": "tax_id",
+			"translatable": 0,
+			"description": siren_description,
+		},
+		{
+			"fieldname": "dds_siret",
+			"fieldtype": "Data",
+			"label": "SIRET",
+			"insert_after": "dds_siren",
+			"translatable": 0,
+			"description": "Fourteen digits: the establishment invoiced (the SIREN and its five-digit NIC).",
+		},
+	]
+
+
+CUSTOM_FIELDS["Company"] = identifier_fields(
+	"Nine digits (SIRENE register). The company's e-invoices need it, with its SIRET and its VAT number (Tax ID)."
+)
+CUSTOM_FIELDS["Customer"] += identifier_fields(
+	"Nine digits (SIRENE register). Required to invoice a client in France; a client abroad needs its VAT number (Tax ID)."
+)
+
 SETTINGS_DEFAULTS = {
 	"time_zone": FRENCH_TIME_ZONE,
 	"first_response_hours": 4,
@@ -162,6 +249,7 @@ SETTINGS_DEFAULTS = {
 
 def after_install():
 	create_roles()
+	grant_desk_reading()
 	ensure_custom_fields()
 	holiday_list = ensure_holiday_years()
 	set_default_settings(holiday_list)
@@ -172,10 +260,33 @@ def after_install():
 
 def after_migrate():
 	"""Fields, settings, terms and notifications added by later versions arrive on existing sites."""
+	grant_desk_reading()
 	ensure_custom_fields()
 	fill_missing_settings()
 	create_terms_versions()
 	create_notifications()
+
+
+# What the back office reads in ERPNext to work a ticket: the client and its contacts
+# (the list's client filter, "Set Client"), and the ticket's invoice ("View > Invoice").
+DESK_READS = {
+	"Customer": DESK_ROLES,
+	"Contact": DESK_ROLES,
+	"Sales Invoice": ("Assistance Agent", "Assistance Manager"),
+}
+
+
+def grant_desk_reading():
+	"""Read (and pick in a link) — never write — for the app's desk roles, as
+	Custom DocPerms next to ERPNext's own (Role Permissions Manager shows them)."""
+	from frappe.permissions import add_permission, update_permission_property
+
+	for doctype, roles in DESK_READS.items():
+		for role in roles:
+			if not frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0}):
+				add_permission(doctype, role, 0, "read")
+			update_permission_property(doctype, role, 0, "select", 1, validate=False)
+		frappe.clear_cache(doctype=doctype)
 
 
 def ensure_custom_fields():

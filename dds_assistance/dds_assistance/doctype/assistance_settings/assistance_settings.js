@@ -12,5 +12,8 @@ frappe.ui.form.on("Assistance Settings", {
 		frm.set_query("sales_taxes_template", () => ({
 			filters: frm.doc.company ? { company: frm.doc.company } : {},
 		}));
+		frm.set_query("bank_account", () => ({
+			filters: { is_company_account: 1, disabled: 0, ...(frm.doc.company ? { company: frm.doc.company } : {}) },
+		}));
 	},
 });

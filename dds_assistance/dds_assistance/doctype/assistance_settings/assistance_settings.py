@@ -16,6 +16,7 @@ from frappe.model.document import Document
 
 from dds_assistance.business_calendar import calendar_changed, clear_calendar_cache
 from dds_assistance.core.business_time import WEEKDAY_NAMES, normalise_windows
+from dds_assistance.payments import check_bank_details
 
 
 class AssistanceSettings(Document):
@@ -33,6 +34,7 @@ class AssistanceSettings(Document):
 
 		abuse_threshold: DF.Int
 		abuse_window_days: DF.Int
+		bank_account: DF.Link | None
 		cgu_version: DF.Data
 		cgv_reference: DF.Data
 		company: DF.Link | None
@@ -62,6 +64,7 @@ class AssistanceSettings(Document):
 		self.validate_opening_windows()
 		self.validate_service_levels()
 		self.validate_tax_template()
+		self.validate_bank_account()
 
 	def on_update(self):
 		"""R-TIME-5: a change to what the deadlines are made of moves the pending ones."""
@@ -154,6 +157,35 @@ class AssistanceSettings(Document):
 				).format(frappe.bold(self.sales_taxes_template)),
 				title=_("Invalid Tax Template"),
 			)
+
+	def validate_bank_account(self):
+		"""R-TKT-4: the account clients pay into is one of the company's, with a valid
+		IBAN (and BIC) — what the portal, the e-mails and the QR code give them."""
+		if not self.bank_account:
+			return
+		account = frappe.db.get_value(
+			"Bank Account", self.bank_account, ["is_company_account", "company", "iban", "bank"], as_dict=True
+		)
+		if (
+			not account
+			or not account.is_company_account
+			or (self.company and account.company != self.company)
+		):
+			frappe.throw(
+				_("The bank account {0} is not an account of the company {1}.").format(
+					frappe.bold(self.bank_account), frappe.bold(self.company or "")
+				),
+				title=_("Invalid Bank Account"),
+			)
+		if not account.iban:
+			frappe.throw(
+				_("The bank account {0} has no IBAN: clients could not pay into it.").format(
+					frappe.bold(self.bank_account)
+				),
+				title=_("Invalid Bank Account"),
+			)
+		bic = frappe.db.get_value("Bank", account.bank, "swift_number") if account.bank else None
+		check_bank_details(account.iban, bic)
 
 	def window_triples(self) -> list[tuple[int, str, str]]:
 		triples = []

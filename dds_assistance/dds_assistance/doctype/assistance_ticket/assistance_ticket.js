@@ -52,6 +52,9 @@ frappe.ui.form.on("Assistance Ticket", {
 				frm.add_custom_button(__("Extend Response Due Time"), () => dds_extend(frm), __("Actions"));
 			}
 		}
+		if (["Open", "In Progress", "Waiting on Client"].includes(status) && frappe.model.can_create("Remote Session")) {
+			frm.add_custom_button(__("Propose a Remote Session"), () => dds_propose_session(frm), __("Actions"));
+		}
 		if (status === "Closed") {
 			frm.add_custom_button(__("New Ticket for Another Incident"), () =>
 				frappe.new_doc("Assistance Ticket", {
@@ -81,6 +84,22 @@ function dds_accept(frm) {
 		(values) => dds_call(frm, "accept", values),
 		__("Late Request (R-TKT-7)"),
 		__("Accept")
+	);
+}
+
+function dds_propose_session(frm) {
+	frappe.prompt(
+		[
+			{ fieldname: "purpose", fieldtype: "Small Text", label: __("Declared Scope (Purpose)"), reqd: 1 },
+			{ fieldname: "tool", fieldtype: "Data", label: __("Remote Access Tool"), default: "RustDesk", reqd: 1 },
+			{ fieldname: "minutes", fieldtype: "Int", label: __("Authorised Duration (Minutes)"), default: 30, reqd: 1 },
+		],
+		(values) =>
+			frappe
+				.call({ method: "dds_assistance.api.remote_session.propose", args: Object.assign({ ticket: frm.doc.name }, values), freeze: true })
+				.then((r) => frappe.set_route("Form", "Remote Session", r.message)),
+		__("Propose a Remote Session"),
+		__("Propose")
 	);
 }
 
@@ -121,27 +140,47 @@ function dds_extend(frm) {
 	);
 }
 
+// The form's one headline holds every state to know, one line each — what is
+// missing, an unverified sender, a late request, the payment — then the live countdown.
+const DDS_SEVERITY = ["red", "orange", "yellow", "blue", "green", "gray"];
+
 function dds_show_state(frm) {
+	const lines = [];
 	if (frm.doc.missing_information) {
-		frm.dashboard.add_comment(
-			__("Incomplete request (R-TKT-8), missing: {0}", [frm.doc.missing_information]), "orange", true);
+		lines.push([__("Incomplete request (R-TKT-8), missing: {0}", [frm.doc.missing_information]), "orange"]);
 	}
 	if (frm.doc.channel === "E-mail" && frm.doc.sender_check && !frm.doc.sender_verified) {
-		frm.dashboard.add_comment(
-			__("Sender not authenticated ({0}): confirm with the client before accepting.", [frm.doc.sender_check]), "red", true);
+		lines.push([
+			__("Sender not authenticated ({0}): confirm with the client before accepting.", [frm.doc.sender_check]),
+			"red",
+		]);
 	}
 	if (frm.doc.is_late && !frm.doc.late_decision) {
-		frm.dashboard.add_comment(
-			__("Late request (R-TKT-7): accept it with a reason or refuse it."), "red", true);
+		lines.push([__("Late request (R-TKT-7): accept it with a reason or refuse it."), "red"]);
 	}
 	if (frm.doc.coverage === "On-demand" && frm.doc.sales_invoice) {
-		frm.dashboard.add_comment(
+		lines.push(
 			frm.doc.is_paid
-				? __("Invoice {0} is paid.", [frm.doc.sales_invoice])
-				: __("Invoice {0} is not paid: no assistance before payment (R-TKT-4).", [frm.doc.sales_invoice]),
-			frm.doc.is_paid ? "green" : "red", true);
+				? [__("Invoice {0} is paid.", [frm.doc.sales_invoice]), "green"]
+				: [__("Invoice {0} is not paid: no assistance before payment (R-TKT-4).", [frm.doc.sales_invoice]), "red"]
+		);
 	}
+	frm.dds_state_lines = lines;
+	dds_render_headline(frm);
 	dds_countdown(frm);
+}
+
+function dds_render_headline(frm, countdown) {
+	const lines = (frm.dds_state_lines || []).concat(countdown ? [[countdown.text, countdown.color]] : []);
+	if (!lines.length) {
+		frm.dashboard.clear_headline();
+		return;
+	}
+	const color = DDS_SEVERITY.find((c) => lines.some((line) => line[1] === c)) || "blue";
+	const html = lines
+		.map(([text, c]) => `<div class="dds-state" data-color="${c}">${frappe.utils.escape_html(text)}</div>`)
+		.join("");
+	frm.dashboard.set_headline(html, color);
 }
 
 // R-TKT-9: live countdown in business time, refreshed every minute while the form is open
@@ -156,7 +195,7 @@ function dds_countdown(frm) {
 		}
 		frappe
 			.call({ method: DDS_API + "response_countdown", args: { ticket: name } })
-			.then((r) => r.message && frm.dashboard.set_headline(r.message.text, r.message.color));
+			.then((r) => r.message && dds_render_headline(frm, r.message));
 	};
 	update();
 	frm.dds_countdown_timer = setInterval(update, 60 * 1000);

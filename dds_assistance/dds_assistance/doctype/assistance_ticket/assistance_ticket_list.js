@@ -2,7 +2,7 @@
 // For license information, please see license.txt
 
 frappe.listview_settings["Assistance Ticket"] = {
-	add_fields: ["status", "sla_status", "response_due", "first_responded_on", "is_paid", "coverage"],
+	add_fields: ["status", "sla_status", "response_due", "first_responded_on", "is_paid", "is_late", "coverage"],
 	get_indicator(doc) {
 		const colors = {
 			Incomplete: "orange",

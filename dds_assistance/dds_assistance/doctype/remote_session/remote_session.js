@@ -32,8 +32,10 @@ frappe.ui.form.on("Remote Session", {
 				)
 			);
 		}
-		if (status === "Consented") {
-			frm.add_custom_button(__("Start Session"), () => call("start", {})).addClass("btn-primary");
+		if (["Requested", "Consented"].includes(status)) {
+			// offered before consent too: the refusal says what is missing (R-RS-1) and is kept in the history
+			const start = frm.add_custom_button(__("Start Session"), () => call("start", {}));
+			if (status === "Consented") start.addClass("btn-primary");
 		}
 		if (["Consented", "In Progress"].includes(status)) {
 			frm.add_custom_button(__("Widen Scope on Client Instruction"), () =>

@@ -22,6 +22,7 @@ frappe.query_reports["Assistance Ticket Reconciliation"] = {
 				"Amount differs from the ticket's tariff",
 				"Paid ticket cancelled or refused without refund",
 				"Invoice standing on a cancelled or refused ticket",
+				"Transfer left to match",
 			],
 		},
 	],

@@ -7,9 +7,10 @@ see. The decisions are the core's (``core.accounting``)."""
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, get_datetime, getdate
+from frappe.utils import add_days, flt, get_datetime, getdate
 
 from dds_assistance.core import accounting
+from dds_assistance.integrations import bank_statement
 
 
 def execute(filters=None):
@@ -21,12 +22,56 @@ def execute(filters=None):
 	rows = accounting.reconcile(*load(filters))
 	if filters.anomaly == "Any anomaly":
 		rows = [row for row in rows if row.anomalies]
+	elif filters.anomaly == UNMATCHED_TRANSFER:
+		rows = []
 	elif filters.anomaly:
 		rows = [row for row in rows if filters.anomaly in row.anomalies]
 	currency = (
 		frappe.get_cached_value("Company", filters.company, "default_currency") if filters.company else None
 	) or "EUR"
-	return columns(), [as_dict(row, currency) for row in rows]
+	data = [as_dict(row, currency) for row in rows]
+	if filters.anomaly in (None, "", "Any anomaly", UNMATCHED_TRANSFER):
+		data += transfer_rows(filters, currency)
+	return columns(), data
+
+
+# R-TKT-4: an incoming transfer the bank statement import could not match safely
+UNMATCHED_TRANSFER = "Transfer left to match"
+
+
+def transfer_rows(filters, currency: str) -> list[dict]:
+	"""The transfers of the period the import of the bank statements left to the
+	accountant, each with why (``integrations.bank_statement``)."""
+	transfers = bank_statement.unmatched_transfers(
+		filters.from_date, filters.to_date, filters.company, filters.customer
+	)
+	invoices = [t.dds_invoice for t in transfers if t.dds_invoice]
+	tickets = dict(
+		frappe.get_all(
+			"Sales Invoice",
+			filters={"name": ("in", invoices)},
+			fields=["name", "dds_assistance_ticket"],
+			as_list=True,
+		)
+		if invoices
+		else []
+	)
+	return [
+		{
+			"ticket": tickets.get(t.dds_invoice),
+			"received_at": t.date,
+			"customer": t.party,
+			"status": _(t.status) if t.status else None,
+			"sales_invoice": t.dds_invoice,
+			"bank_transaction": t.name,
+			"transfer_amount": flt(t.deposit) - flt(t.withdrawal),
+			"match_reason": _(t.dds_match_reason),
+			"anomalies": f"{_(UNMATCHED_TRANSFER)} ({_(t.dds_match_reason)}) : {t.dds_match_note or ''}",
+			"anomaly_count": 1,
+			"currency": t.currency or currency,
+		}
+		for t in transfers
+	]
 
 
 def load(filters):
@@ -217,6 +262,21 @@ def columns() -> list[dict]:
 			"width": 110,
 		},
 		{"fieldname": "credit_notes", "label": _("Credit Notes"), "fieldtype": "Data", "width": 150},
+		{
+			"fieldname": "bank_transaction",
+			"label": _("Bank Transaction"),
+			"fieldtype": "Link",
+			"options": "Bank Transaction",
+			"width": 160,
+		},
+		{
+			"fieldname": "transfer_amount",
+			"label": _("Transfer Amount"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 110,
+		},
+		{"fieldname": "match_reason", "label": _("Matching Result"), "fieldtype": "Data", "width": 130},
 		{"fieldname": "anomalies", "label": _("Anomalies"), "fieldtype": "Data", "width": 300},
 		{"fieldname": "anomaly_count", "label": _("Anomaly Count"), "fieldtype": "Int", "width": 80},
 		{

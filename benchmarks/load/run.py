@@ -1,0 +1,625 @@
+"""A support morning on the stack production runs, with its faults.
+
+Seeds 50 clients with portal accounts (half of them Premium, due for renewal
+today), 5 agents, the remote sessions awaiting consent, 100 more Premium plans
+due for renewal and a ticket whose first response falls due a minute into the
+run; then, while locust plays 50 portal clients and 5 agents
+(``locustfile.py``) against the site served by ``dev/serve-production-like``:
+
+1. the daily subscription job is started and its RQ worker killed with SIGKILL
+   in the middle of it (then restarted, as supervisor would);
+2. MariaDB is restarted while the portal is probed every 0.2 s: each answer must
+   be a page or a JSON error, never a traceback;
+3. an interruption is announced and the queue's Redis is killed and restarted
+   empty before its notices are all sent;
+4. the real scheduler must mark and notify the SLA breach within 5 minutes, once.
+
+After the load it waits for the recovery, checks what must hold (every 2xx
+creation has its row, one invoice per accepted on-demand ticket and per Premium
+term, one notice per client, one breach notification, nothing left pending or
+queued), prints the figures, and removes what it made (unless ``--keep``).
+
+    dev/serve-production-like start --site <site>
+    cd ~/frappe-bench/sites && ../env/bin/python <app>/benchmarks/load/run.py --site <site> \\
+        --url http://127.0.0.1:8000 [--minutes 10] [--keep]
+    dev/serve-production-like stop
+
+Locust runs from the project's environment (``pip install -e ".[load]"``).
+"""
+
+import argparse
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import requests
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE.parent))
+
+from _seed import connect, remove_invoices  # noqa: E402
+
+PREFIX = "LOAD Client "
+RENEWAL_PREFIX = "LOAD Renewal "
+PASSWORD = "Charge-Test-2026"
+SLA_CLIENT = "LOAD SLA Client"  # not under PREFIX: the agents of the load do not answer it
+INTERRUPTION_MESSAGE = "Mise à jour du serveur de l'assistance (test de charge)."
+CLIENTS, AGENTS, RENEWALS = 50, 5, 100
+SUBSCRIPTION_JOB = "dds_assistance.jobs.subscriptions.process_all"
+OUTPUT = HERE / "output"
+SERVE = ROOT / "dev" / "serve-production-like"
+
+
+def log(message: str) -> None:
+	print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- the data --------------------------------------------------------------------------
+
+
+def seed(frappe) -> dict:
+	from frappe.utils import add_days, add_years, now_datetime, nowdate
+	from freezegun import freeze_time
+
+	from dds_assistance.samples.records import ensure_customer
+	from dds_assistance.testing import ensure_assistance_setup, ensure_plan_item, ensure_staff_user
+
+	ensure_assistance_setup()
+	today = nowdate()
+	plan_item = ensure_plan_item()
+	technician = ensure_staff_user("load.tech@example.com", ["Assistance Technician"])
+	accounts = {"password": PASSWORD, "prefix": PREFIX, "clients": [], "agents": []}
+
+	def set_password(user: str):
+		doc = frappe.get_doc("User", user)
+		doc.new_password = PASSWORD
+		doc.language = "fr"
+		doc.save(ignore_permissions=True)
+
+	def premium(customer: str):
+		"""A plan whose anniversary is today, made yesterday: its first term is invoiced,
+		the renewal is the daily job's work of today."""
+		if not frappe.db.exists("Premium Subscription", {"customer": customer}):
+			with freeze_time(add_days(today, -1)):
+				frappe.get_doc(
+					{
+						"doctype": "Premium Subscription",
+						"customer": customer,
+						"start_date": add_years(today, -1),
+						"item": plan_item,
+						"annual_price": 1188,
+						"licence_valid_until": add_days(today, 300),
+					}
+				).insert(ignore_permissions=True)
+
+	for i in range(1, CLIENTS + 1):
+		name, email = f"{PREFIX}{i:02d}", f"load.client{i:02d}@example.com"
+		ensure_customer(name, f"C-LD{i:02d}", email)
+		set_password(email)
+		if i % 2 == 0:
+			premium(name)
+		tickets, sessions = [], []
+		for n in range(2):
+			ticket = frappe.db.get_value("Assistance Ticket", {"customer": name, "subject": f"Charge {n}"})
+			if not ticket:
+				ticket = (
+					frappe.get_doc(
+						{
+							"doctype": "Assistance Ticket",
+							"subject": f"Charge {n}",
+							"customer": name,
+							"channel": "Phone",
+							"serial_no": f"SN-LD{i:02d}",
+							"equipment_reference": "exocad DentalCAD 3.2",
+							"description": "Le module de modélisation se ferme à l'ouverture du projet.",
+						}
+					)
+					.insert(ignore_permissions=True)
+					.name
+				)
+			tickets.append(ticket)
+		if i % 2 == 0 and frappe.db.get_value("Assistance Ticket", tickets[0], "status") == "Open":
+			session = frappe.db.get_value("Remote Session", {"ticket": tickets[0], "status": "Requested"})
+			if not session:
+				session = (
+					frappe.get_doc(
+						{
+							"doctype": "Remote Session",
+							"ticket": tickets[0],
+							"technician": technician,
+							"purpose": "Réinstaller le module",
+							"tool": "RustDesk",
+							"requested_minutes": 30,
+						}
+					)
+					.insert(ignore_permissions=True)
+					.name
+				)
+			sessions.append(session)
+		accounts["clients"].append(
+			{"user": email, "serial_no": f"SN-LD{i:02d}", "tickets": tickets, "sessions": sessions}
+		)
+		frappe.db.commit()
+	for i in range(1, AGENTS + 1):
+		user = ensure_staff_user(f"load.agent{i}@example.com", ["Assistance Agent"])
+		set_password(user)
+		accounts["agents"].append({"user": user})
+	for i in range(1, RENEWALS + 1):
+		name = f"{RENEWAL_PREFIX}{i:03d}"
+		ensure_customer(name, f"C-LR{i:03d}")
+		premium(name)
+		frappe.db.commit()
+
+	# the first response of this ticket falls due a minute into the run
+	ensure_customer(SLA_CLIENT, "C-LDSLA")
+	premium(SLA_CLIENT)
+	sla_ticket = frappe.db.get_value("Assistance Ticket", {"customer": SLA_CLIENT, "subject": "Charge SLA"})
+	if not sla_ticket:
+		sla_ticket = (
+			frappe.get_doc(
+				{
+					"doctype": "Assistance Ticket",
+					"subject": "Charge SLA",
+					"customer": SLA_CLIENT,
+					"channel": "Phone",
+					"serial_no": "SN-LDSLA",
+					"equipment_reference": "exocad DentalCAD 3.2",
+					"description": "La licence n'est plus reconnue après la mise à jour.",
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	due = now_datetime() + timedelta(seconds=60)
+	frappe.db.set_value(
+		"Assistance Ticket",
+		sla_ticket,
+		{
+			"response_due": due,
+			"response_warn_at": due,
+			"sla_status": "On Track",
+			"first_responded_on": None,
+			"sla_notify_pending": 0,
+		},
+		update_modified=False,
+	)
+	# the portal writes of a morning are not refused by the per-account limit
+	accounts["writes_per_hour"] = frappe.db.get_single_value("Assistance Settings", "portal_writes_per_hour")
+	frappe.db.set_single_value("Assistance Settings", "portal_writes_per_hour", 0)
+	frappe.db.commit()
+	accounts["sla"] = {"ticket": sla_ticket, "due": due.isoformat()}
+	return accounts
+
+
+def load_customers(frappe) -> list[str]:
+	return frappe.get_all(
+		"Customer",
+		filters={"name": ("like", "LOAD %")},
+		pluck="name",
+	)
+
+
+# --- faults ----------------------------------------------------------------------------
+
+
+def supervise(site: str, port: int) -> str:
+	"""What supervisor does for the processes that died: start them again."""
+	result = subprocess.run(
+		[str(SERVE), "start", "--site", site, "--port", str(port)], capture_output=True, text=True
+	)
+	restarted = [line for line in result.stdout.splitlines() if line.startswith("-- starting")]
+	return "; ".join(line[3:] for line in restarted) or "nothing to restart"
+
+
+def kill_worker_mid_job(frappe, site: str, port: int, result: dict) -> None:
+	from frappe.utils.background_jobs import get_redis_conn
+
+	job_type = frappe.db.get_value("Scheduled Job Type", {"method": SUBSCRIPTION_JOB})
+	frappe.get_doc("Scheduled Job Type", job_type).enqueue(force=True)
+	frappe.db.commit()
+	redis = get_redis_conn()
+	pid = None
+	for _ in range(120):
+		for key in redis.smembers("rq:workers"):
+			worker = redis.hgetall(key)
+			job = (worker.get(b"current_job") or b"").decode()
+			if job and SUBSCRIPTION_JOB in (redis.hget(f"rq:job:{job}", "description") or b"").decode():
+				pid = int(worker[b"pid"])
+		if pid:
+			break
+		time.sleep(0.5)
+	if not pid:
+		result["worker kill"] = "the subscription job was never seen running"
+		return
+	time.sleep(3)  # in the middle of it: some renewals made, others not
+	made = count_renewals(frappe)
+	# the work horse runs the job in a session of its own: killed by its PID, with the worker
+	horses = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+	for victim in [*map(int, horses), pid]:
+		os.kill(victim, signal.SIGKILL)
+	log(
+		f"fault 1: SIGKILL to worker {pid} and its work horse {' '.join(horses)} after {made} renewal invoices"
+	)
+	time.sleep(1)
+	result["worker kill"] = f"killed after {made} renewals; restarted: {supervise(site, port)}"
+
+
+def count_renewals(frappe) -> int:
+	frappe.db.commit()  # a fresh snapshot
+	# terms are counted from 0: the renewal invoices the first year's successor, term 1
+	return frappe.db.count(
+		"Sales Invoice", {"dds_subscription_term": 1, "docstatus": ("<", 2), "customer": ("like", "LOAD %")}
+	)
+
+
+def restart_mariadb(url: str, site: str, port: int, session: requests.Session, result: dict) -> None:
+	answers, stop = [], threading.Event()
+
+	def probe():
+		while not stop.is_set():
+			for path in ("/assistance", "/api/method/dds_assistance.api.portal.my_requests"):
+				try:
+					answer = session.get(url + path, timeout=10)
+					answers.append((path, answer.status_code, answer.text))
+				except requests.RequestException as error:
+					answers.append((path, 0, str(error)))
+			time.sleep(0.2)
+
+	thread = threading.Thread(target=probe)
+	thread.start()
+	time.sleep(1)
+	log("fault 2: MariaDB restart")
+	started = time.time()
+	subprocess.run(["/etc/init.d/mariadb", "restart"], capture_output=True)
+	took = time.time() - started
+	time.sleep(3)
+	stop.set()
+	thread.join()
+	statuses = {}
+	for _path, status, _ in answers:
+		statuses[status] = statuses.get(status, 0) + 1
+	tracebacks = sum(1 for *_, body in answers if "Traceback" in body)
+	unavailable = [body for _, status, body in answers if status == 503]
+	french = all("indisponible" in body for body in unavailable)
+	result["database restart"] = (
+		f"restart took {took:.1f} s; {len(answers)} probes, statuses {dict(sorted(statuses.items()))}; "
+		f"tracebacks: {tracebacks}; 503 answers in French with 'try again': {french}; "
+		f"restarted: {supervise(site, port)}"
+	)
+	result["_db_window"] = (started - 1, time.time() + 1)
+	result["_db_tracebacks"] = tracebacks
+
+
+def restart_queue_redis(frappe, bench: Path, site: str, port: int, result: dict) -> None:
+	from frappe.utils import add_days, get_datetime, nowdate
+
+	from dds_assistance.testing import ensure_assistance_setup
+
+	ensure_assistance_setup()
+	day = add_days(nowdate(), 40)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Planned Interruption",
+			"reason": "Maintenance",
+			"starts_at": get_datetime(f"{day} 09:00:00"),
+			"ends_at": get_datetime(f"{day} 10:00:00"),
+			"message": INTERRUPTION_MESSAGE,
+		}
+	).insert(ignore_permissions=True)
+	doc.announce()
+	frappe.db.commit()
+	result["_clients_to_tell"] = len(doc.clients_to_tell("Announcement"))
+	result["_interruption"] = doc.name
+	port_queue = _redis_port(bench, "queue")
+	log(f"fault 3: interruption {doc.name} announced; the queue's Redis killed (no save) and restarted")
+	subprocess.run(["redis-cli", "-p", port_queue, "shutdown", "nosave"], capture_output=True)
+	time.sleep(2)
+	result["queue restart"] = f"interruption {doc.name} announced; restarted: {supervise(site, port)}"
+
+
+def _redis_port(bench: Path, which: str) -> str:
+	for line in (bench / "config" / f"redis_{which}.conf").read_text().splitlines():
+		if line.startswith("port "):
+			return line.split()[1]
+	raise RuntimeError(f"no port in redis_{which}.conf")
+
+
+# --- after the load --------------------------------------------------------------------
+
+
+def wait_for_recovery(frappe, minutes: int) -> dict:
+	"""Until nothing the app records as unfinished is left, and the queues are empty."""
+	from frappe.utils.background_jobs import get_queue, get_queue_list
+
+	deadline = time.time() + minutes * 60
+	while True:
+		frappe.db.commit()
+		left = {
+			"calendar changes pending": frappe.db.count("Assistance Calendar Change", {"status": "Pending"}),
+			"interruptions with notices pending": frappe.db.count(
+				"Planned Interruption", {"notices_pending": ("is", "set")}
+			),
+			"SLA notifications pending": frappe.db.count("Assistance Ticket", {"sla_notify_pending": 1}),
+			"app scheduled jobs left started": len(_started_job_types(frappe)),
+			"renewals missing": RENEWALS + CLIENTS // 2 + 1 - count_renewals(frappe),
+			"jobs queued or running": sum(
+				get_queue(q).count + len(get_queue(q).started_job_registry.get_job_ids())
+				for q in get_queue_list()
+			),
+		}
+		if not any(left.values()) or time.time() > deadline:
+			return left
+		log(f"waiting for the recovery: {', '.join(f'{k} {v}' for k, v in left.items() if v)}")
+		time.sleep(20)
+
+
+def _started_job_types(frappe) -> list[str]:
+	names = []
+	for job_type in frappe.get_all(
+		"Scheduled Job Type", filters={"method": ("like", "dds_assistance.%")}, pluck="name"
+	):
+		last = frappe.get_all(
+			"Scheduled Job Log",
+			filters={"scheduled_job_type": job_type},
+			fields=["status"],
+			order_by="creation desc",
+			limit=1,
+		)
+		if last and last[0].status == "Start":
+			names.append(job_type)
+	return names
+
+
+def check(frappe, accounts: dict, created: list[dict], result: dict) -> dict:
+	"""What must hold after the load and the faults."""
+	from frappe.utils import get_datetime
+
+	customers = load_customers(frappe)
+	found = (
+		set(
+			frappe.get_all(
+				"Assistance Ticket", filters={"name": ("in", [c["name"] for c in created])}, pluck="name"
+			)
+		)
+		if created
+		else set()
+	)
+	invoices = frappe.db.sql(
+		"""select dds_assistance_ticket, count(*) from `tabSales Invoice`
+		where docstatus < 2 and is_return = 0 and ifnull(dds_assistance_ticket, '') != ''
+		and customer like 'LOAD %%' group by dds_assistance_ticket"""
+	)
+	per_ticket = dict(invoices)
+	sold = frappe.get_all(
+		"Assistance Ticket",
+		filters={
+			"customer": ("in", customers),
+			"coverage": "On-demand",
+			"status": (
+				"in",
+				["Awaiting Payment", "Open", "In Progress", "Waiting on Client", "Resolved", "Closed"],
+			),
+		},
+		pluck="name",
+	)
+	terms = frappe.db.sql(
+		"""select dds_premium_subscription, dds_subscription_term, count(*) from `tabSales Invoice`
+		where docstatus < 2 and is_return = 0 and ifnull(dds_premium_subscription, '') != ''
+		and customer like 'LOAD %%' group by dds_premium_subscription, dds_subscription_term"""
+	)
+	notices = frappe.db.sql(
+		"""select customer, kind, count(*) from `tabInterruption Notice` where interruption = %s
+		group by customer, kind""",
+		result.get("_interruption"),
+	)
+	sla = accounts["sla"]
+	ticket = frappe.db.get_value(
+		"Assistance Ticket", sla["ticket"], ["sla_status", "sla_notify_pending"], as_dict=True
+	)
+	mails = frappe.get_all(
+		"Email Queue",
+		filters={
+			"reference_doctype": "Assistance Ticket",
+			"reference_name": sla["ticket"],
+			"creation": (">", sla["due"]),
+		},
+		fields=["creation"],
+		order_by="creation",
+	)
+	delay = (get_datetime(mails[0].creation) - get_datetime(sla["due"])).total_seconds() if mails else None
+	return {
+		"requests created (2xx)": len(created),
+		"  of which missing in the database": len(created) - len(found),
+		"on-demand tickets sold": len(sold),
+		"  without an invoice": sum(1 for t in sold if not per_ticket.get(t)),
+		"  with more than one": sum(1 for t in sold if per_ticket.get(t, 0) > 1),
+		"Premium terms invoiced": len(terms),
+		"  invoiced more than once": sum(1 for *_, n in terms if n > 1),
+		"renewal invoices (term 2)": count_renewals(frappe),
+		"interruption notices": f"{sum(n for *_, n in notices)} for {result.get('_clients_to_tell')} clients to tell",
+		"  duplicated": sum(1 for *_, n in notices if n > 1),
+		"SLA ticket": f"{ticket.sla_status}, {len(mails)} notification(s), "
+		+ (f"the first {delay:.0f} s after the due time" if delay is not None else "none"),
+	}
+
+
+def cleanup(frappe, writes_per_hour: int | None = None) -> None:
+	"""Remove the invoices and plans of the load's clients (the clients and their
+	tickets stay), cancel its interruption; put the portal's write limit back."""
+	customers = load_customers(frappe)
+	invoices = frappe.get_all("Sales Invoice", filters={"customer": ("in", customers)}, pluck="name")
+	for payment in frappe.get_all(
+		"Payment Entry Reference", filters={"reference_name": ("in", invoices)}, pluck="parent"
+	):
+		doc = frappe.get_doc("Payment Entry", payment)
+		if doc.docstatus == 1:
+			doc.cancel()
+	returns = frappe.get_all(
+		"Sales Invoice", filters={"customer": ("in", customers), "is_return": 1}, pluck="name"
+	)
+	remove_invoices(frappe, returns)
+	remove_invoices(frappe, [i for i in invoices if i not in returns])
+	for plan in frappe.get_all("Premium Subscription", filters={"customer": ("in", customers)}, pluck="name"):
+		frappe.delete_doc("Premium Subscription", plan, force=True, ignore_permissions=True)
+	for interruption in frappe.get_all(
+		"Planned Interruption", filters={"message": INTERRUPTION_MESSAGE, "status": "Announced"}, pluck="name"
+	):
+		frappe.get_doc("Planned Interruption", interruption).cancel_interruption("Fin du test de charge.")
+	if writes_per_hour is not None:
+		frappe.db.set_single_value("Assistance Settings", "portal_writes_per_hour", writes_per_hour)
+	frappe.db.commit()
+	log(f"removed {len(invoices)} invoices and the plans of the load; its clients and their tickets stay")
+
+
+# --- figures ---------------------------------------------------------------------------
+
+
+def print_figures(stats_csv: Path, errors: list[dict], windows: dict) -> dict:
+	rows = list(csv.DictReader(stats_csv.open(encoding="utf-8")))
+	print()
+	print(f"{'endpoint':<36} {'requests':>9} {'failures':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
+	figures = {}
+	for row in rows:
+		name = row["Name"] if row["Name"] != "Aggregated" else "TOTAL"
+		print(
+			f"{name:<36} {row['Request Count']:>9} {row['Failure Count']:>9} "
+			f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7}"
+		)
+		figures[name] = row
+	in_fault, outside = [], []
+	for error in errors:
+		(in_fault if any(a <= error["at"] <= b for a, b in windows.values()) else outside).append(error)
+	print(
+		f"\nanswers >= 500 (or no answer): {len(errors)}, during a fault {len(in_fault)}, outside {len(outside)}"
+	)
+	for error in outside[:10]:
+		print(
+			f"  outside a fault: {error['name']} {error['status']} {error['exception'] or error['body'][:120]}"
+		)
+	statuses = {}
+	for error in in_fault:
+		statuses[error["status"]] = statuses.get(error["status"], 0) + 1
+	if in_fault:
+		print(
+			f"  during the faults, by status: {dict(sorted(statuses.items()))}; with a traceback: "
+			f"{sum(1 for e in in_fault if 'Traceback' in e['body'])}"
+		)
+	return figures
+
+
+def main():
+	parser = argparse.ArgumentParser(
+		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+	)
+	parser.add_argument("--site", required=True)
+	parser.add_argument("--url", default="http://127.0.0.1:8000")
+	parser.add_argument("--minutes", type=float, default=10)
+	parser.add_argument("--locust", default=str(ROOT / ".venv" / "bin" / "locust"))
+	parser.add_argument("--keep", action="store_true", help="keep the invoices made")
+	args = parser.parse_args()
+	bench = Path(os.getcwd()).resolve().parent
+	port = int(args.url.rsplit(":", 1)[1].split("/")[0])
+	frappe = connect(args.site, os.getcwd())
+	OUTPUT.mkdir(exist_ok=True)
+	for old in OUTPUT.glob("*"):
+		old.unlink()
+
+	log("removing what a previous run left, then seeding the clients, agents, sessions and plans")
+	cleanup(frappe)
+	accounts = seed(frappe)
+	accounts_file, errors_file, created_file = (
+		OUTPUT / "accounts.json",
+		OUTPUT / "errors.jsonl",
+		OUTPUT / "created.jsonl",
+	)
+	accounts_file.write_text(json.dumps(accounts))
+	session = requests.Session()
+	session.headers["Accept"] = "application/json"
+	session.post(
+		args.url + "/api/method/login", data={"usr": accounts["clients"][0]["user"], "pwd": PASSWORD}
+	)
+
+	log(f"locust: {CLIENTS} portal clients and {AGENTS} agents for {args.minutes:g} minutes on {args.url}")
+	locust = subprocess.Popen(
+		[
+			args.locust,
+			"-f",
+			str(HERE / "locustfile.py"),
+			"--headless",
+			"--host",
+			args.url,
+			"--users",
+			str(CLIENTS + AGENTS),
+			"--spawn-rate",
+			"10",
+			"--run-time",
+			f"{int(args.minutes * 60)}s",
+			"--csv",
+			str(OUTPUT / "load"),
+			"--html",
+			str(OUTPUT / "report.html"),
+			"--only-summary",
+			"--loglevel",
+			"WARNING",
+		],
+		env=dict(
+			os.environ,
+			DDS_LOAD_ACCOUNTS=str(accounts_file),
+			DDS_LOAD_ERRORS=str(errors_file),
+			DDS_LOAD_CREATED=str(created_file),
+		),
+		stdout=open(OUTPUT / "locust.log", "w"),
+		stderr=subprocess.STDOUT,
+	)
+	result, windows = {}, {}
+	started = time.time()
+	scale = args.minutes / 10
+
+	def at(seconds: float):
+		time.sleep(max(0, started + seconds * scale - time.time()))
+
+	at(60)
+	t = time.time()
+	kill_worker_mid_job(frappe, args.site, port, result)
+	windows["worker kill"] = (t, time.time() + 5)
+	at(180)
+	restart_mariadb(args.url, args.site, port, session, result)
+	windows["database restart"] = result.pop("_db_window")
+	frappe = connect(args.site, os.getcwd())  # the runner's own connection died with it
+	at(300)
+	t = time.time()
+	restart_queue_redis(frappe, bench, args.site, port, result)
+	windows["queue restart"] = (t, time.time() + 10)
+	locust.wait()
+	log("load over; waiting for the recovery (at most 15 minutes)")
+	left = wait_for_recovery(frappe, 15)
+	created = [json.loads(line) for line in created_file.open()] if created_file.exists() else []
+	errors = [json.loads(line) for line in errors_file.open()] if errors_file.exists() else []
+	figures = print_figures(OUTPUT / "load_stats.csv", errors, windows)
+	print("\nfaults:")
+	for key, value in result.items():
+		if not key.startswith("_"):
+			print(f"  {key}: {value}")
+	print(
+		"\nafter the recovery, left undone: "
+		+ (", ".join(f"{k} {v}" for k, v in left.items() if v) or "nothing")
+	)
+	print("\nwhat must hold:")
+	for key, value in check(frappe, accounts, created, result).items():
+		print(f"  {key}: {value}")
+	print(f"\nreport: {OUTPUT / 'report.html'}")
+	if not args.keep:
+		cleanup(frappe, accounts["writes_per_hour"])
+	return figures
+
+
+if __name__ == "__main__":
+	main()

@@ -1,0 +1,180 @@
+# Copyright (c) 2026, 3D Dental Store and contributors
+# For license information, please see license.txt
+
+"""Assistance Bank Statement: one CAMT.053 file of the company's bank account,
+imported into ERPNext Bank Transactions and matched with the open invoices
+(R-TKT-4, R-ACC-2). The work is ``integrations.bank_statement``'s; this record
+keeps the file, the state of its import and what came of it.
+
+*Import* (``import_statement``) runs at once for a small file and in the
+background for a large one; it can be run again at any time: what was imported
+stays as it is, what failed is tried again.
+"""
+
+import os
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import now_datetime
+
+from dds_assistance.field_guards import guard_fields
+from dds_assistance.integrations import bank_statement as bank
+from dds_assistance.jobs import enqueue_resumable
+
+DRAFT, QUEUED, IMPORTING, IMPORTED, FAILED = "Draft", "Queued", "Importing", "Imported", "Failed"
+RESULT_FIELDS = (
+	"transactions",
+	"imported",
+	"already_imported",
+	"not_booked",
+	"matched",
+	"unmatched",
+	"failed",
+)
+HEADER_FIELDS = ("statement_id", "from_date", "to_date", "opening_balance", "closing_balance")
+ACTION_FIELDS = ("status", "imported_on", "imported_by", "error", *HEADER_FIELDS, *RESULT_FIELDS)
+# a file of more transactions than this is imported by a background worker
+INLINE_TRANSACTIONS = 50
+JOB = "dds_assistance.jobs.bank_statements.import_statement"
+
+
+class AssistanceBankStatement(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		already_imported: DF.Int
+		bank_account: DF.Link
+		closing_balance: DF.Currency
+		error: DF.SmallText | None
+		failed: DF.Int
+		from_date: DF.Date | None
+		imported: DF.Int
+		imported_by: DF.Link | None
+		imported_on: DF.Datetime | None
+		matched: DF.Int
+		not_booked: DF.Int
+		opening_balance: DF.Currency
+		statement_file: DF.Attach
+		statement_id: DF.Data | None
+		status: DF.Literal["Draft", "Queued", "Importing", "Imported", "Failed"]
+		to_date: DF.Date | None
+		transactions: DF.Int
+		unmatched: DF.Int
+	# end: auto-generated types
+
+	def validate(self):
+		guard_fields(self, action=ACTION_FIELDS, extra=self.file_changes)
+		if not self.bank_account:
+			self.bank_account = frappe.db.get_single_value("Assistance Settings", "bank_account")
+		bank.bank_account_details(self.bank_account)
+		if self.statement_file and not self.statement_file.startswith("/private/"):
+			frappe.throw(
+				_("Attach the statement as a private file: it shows your clients' payments."),
+				title=_("Private File Required"),
+			)
+
+	def file_changes(self, before) -> list[str]:
+		"""The file and its account are what was imported: changed only before an
+		import, or after one that failed."""
+		if before.status in (DRAFT, FAILED):
+			return []
+		return [f for f in ("bank_account", "statement_file") if before.get(f) != self.get(f)]
+
+	# ------------------------------------------------------------------ the action
+	def import_statement(self) -> dict:
+		"""Read the file (a refusal is shown at once), then import it: now for a small
+		file, in the background for a large one."""
+		if self.status in (QUEUED, IMPORTING):
+			frappe.throw(
+				_("This statement is being imported: wait until it is done."), title=_("Import Under Way")
+			)
+		account = bank.bank_account_details(self.bank_account)
+		statement = self.read(account)
+		if statement is None:
+			return self.result()
+		if len(statement.transactions) > INLINE_TRANSACTIONS:
+			self.set_state(QUEUED)
+			enqueue_resumable(JOB, statement=self.name)
+			return self.result()
+		self.run_import(statement, account)
+		return self.result()
+
+	def run_import(self, statement=None, account=None):
+		"""The import itself (inline, or the background job): each transaction
+		committed on its own, then the counts."""
+		account = account or bank.bank_account_details(self.bank_account)
+		statement = statement or self.read(account)
+		if statement is None:
+			return
+		self.set_state(IMPORTING, commit=True)
+		counts = bank.import_transactions(statement, account, self.name)
+		self.flags.dds_action = True
+		self.update(
+			{
+				"status": IMPORTED,
+				"imported_on": now_datetime(),
+				"imported_by": frappe.session.user,
+				"error": None,
+				"statement_id": statement.id,
+				"from_date": statement.from_date,
+				"to_date": statement.to_date,
+				"opening_balance": statement.opening_balance,
+				"closing_balance": statement.closing_balance,
+				**{field: counts.get(field, 0) for field in RESULT_FIELDS},
+			}
+		)
+		self.save(ignore_permissions=True)
+		frappe.db.commit()
+
+	def read(self, account):
+		"""The statement of the file — or, when it is refused, the import marked
+		failed with the reason, and None."""
+		try:
+			return bank.read_statement(self.file_content(), account)
+		except bank.StatementRefused as error:
+			frappe.clear_last_message()
+			self.flags.dds_action = True
+			self.status, self.error = FAILED, str(error)
+			self.save(ignore_permissions=True)
+			return None
+
+	def file_content(self) -> bytes:
+		"""The bytes of the attached file (as stored: the XML declares its encoding)."""
+		files = frappe.get_all(
+			"File",
+			filters={"file_url": self.statement_file},
+			fields=["name", "attached_to_doctype", "attached_to_name"],
+		)
+		if not files:
+			frappe.throw(
+				_("The statement file {0} cannot be found.").format(self.statement_file),
+				exc=bank.StatementRefused,
+			)
+		ours = [f for f in files if (f.attached_to_doctype, f.attached_to_name) == (self.doctype, self.name)]
+		file = frappe.get_doc("File", (ours or files)[0].name)
+		path = file.get_full_path()
+		if not os.path.isfile(path):
+			frappe.throw(
+				_("The statement file {0} cannot be found.").format(self.statement_file),
+				exc=bank.StatementRefused,
+			)
+		with open(path, "rb") as handle:
+			return handle.read()
+
+	def set_state(self, status: str, commit: bool = False):
+		self.flags.dds_action = True
+		self.status = status
+		if status in (QUEUED, IMPORTING):
+			self.error = None
+		self.save(ignore_permissions=True)
+		if commit:
+			frappe.db.commit()
+
+	def result(self) -> dict:
+		return {"status": self.status, "error": self.error, **{f: self.get(f) for f in RESULT_FIELDS}}

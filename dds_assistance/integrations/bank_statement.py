@@ -1,0 +1,386 @@
+"""A CAMT.053 bank statement into ERPNext (R-TKT-4, R-ACC-2).
+
+Each transaction of the file becomes one ERPNext Bank Transaction of the company's
+Bank Account (submitted; its ``transaction_id`` is the bank's reference, so a
+statement imported twice adds nothing). The core's matching (``core.payments.match``)
+decides which credits pay an open invoice of the app in full; for those, the
+Payment Entry is made with ERPNext's own ``get_payment_entry`` and the Bank
+Transaction reconciled with it by ERPNext's bank reconciliation tool — the ticket
+then opens by itself (``integrations.sales_invoice.on_payment_entry_change``).
+Every other transaction stays unreconciled for the accountant, with the reason
+code and its explanation on the Bank Transaction (custom fields ``dds_match_*``).
+
+Each transaction is recorded in a transaction of its own, committed.
+"""
+
+import json
+from collections import Counter
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, flt, getdate, nowdate
+
+from dds_assistance.core import payments as core
+from dds_assistance.core.errors import RuleError
+
+BANK_TRANSACTION = "Bank Transaction"
+REASON_FIELD = "dds_match_reason"
+NOTE_FIELD = "dds_match_note"
+INVOICE_FIELD = "dds_invoice"
+STATEMENT_FIELD = "dds_bank_statement"
+# paid invoices still given to the matching, so that a second payment reads
+# "already paid" rather than "unknown reference"
+PAID_LOOKBACK_DAYS = 400
+ID_BATCH = 1000
+
+
+class StatementRefused(frappe.ValidationError):
+	"""The file is not a statement of this account (or not a statement at all)."""
+
+
+def refusal(error: RuleError) -> str:
+	"""A core refusal in French (its template translated, then filled)."""
+	return _(error.message).format(*error.args_)
+
+
+def explanation(decision: core.Decision) -> str:
+	return _(decision.message).format(*decision.args)
+
+
+# ---------------------------------------------------------------------------- the account and the file
+def bank_account_details(bank_account: str) -> frappe._dict:
+	"""The company's Bank Account as the import needs it: IBAN, GL account, company,
+	currency."""
+	account = frappe.db.get_value(
+		"Bank Account",
+		bank_account,
+		["name", "iban", "account", "company", "is_company_account"],
+		as_dict=True,
+	)
+	if not account or not account.is_company_account:
+		frappe.throw(
+			_("{0} is not a bank account of the company.").format(frappe.bold(bank_account)),
+			exc=StatementRefused,
+			title=_("Invalid Bank Account"),
+		)
+	if not account.account or not account.iban:
+		frappe.throw(
+			_(
+				"The bank account {0} needs its IBAN and its ledger account before a statement is imported."
+			).format(frappe.bold(bank_account)),
+			exc=StatementRefused,
+			title=_("Invalid Bank Account"),
+		)
+	account.iban = core.check_iban(account.iban)
+	account.currency = frappe.get_cached_value("Account", account.account, "account_currency")
+	return account
+
+
+def read_statement(content: bytes, account: frappe._dict) -> core.Statement:
+	"""The statement of the file, refused (in French) unless it is a readable
+	CAMT.053 statement of ``account`` in its currency."""
+	try:
+		statement = core.parse_camt053(content)
+	except RuleError as error:
+		frappe.throw(refusal(error), exc=StatementRefused, title=_("Invalid Bank Statement"))
+	if statement.account_iban and statement.account_iban != account.iban:
+		frappe.throw(
+			_("This statement is of the account {0}, not of {1} ({2}).").format(
+				frappe.bold(statement.account_iban), frappe.bold(account.name), account.iban
+			),
+			exc=StatementRefused,
+			title=_("Invalid Bank Statement"),
+		)
+	if statement.currency and account.currency and statement.currency != account.currency:
+		frappe.throw(
+			_("This statement is in {0}, the account {1} in {2}.").format(
+				statement.currency, frappe.bold(account.name), account.currency
+			),
+			exc=StatementRefused,
+			title=_("Invalid Bank Statement"),
+		)
+	return statement
+
+
+# ---------------------------------------------------------------------------- what is already known
+def qualified_id(transaction_id: str, iban: str) -> str:
+	"""The id stored when another account already holds the bank's own (ERPNext
+	keeps ``transaction_id`` unique across all accounts)."""
+	return f"{iban}:{transaction_id}"[:140]
+
+
+def stored_ids(account: frappe._dict, transaction_ids) -> dict[str, str]:
+	"""Bank reference → Bank Transaction of this account, for those already imported."""
+	wanted = {}
+	for transaction_id in transaction_ids:
+		wanted[transaction_id[:140]] = transaction_id
+		wanted[qualified_id(transaction_id, account.iban)] = transaction_id
+	found = {}
+	keys = list(wanted)
+	for start in range(0, len(keys), ID_BATCH):
+		for row in frappe.get_all(
+			BANK_TRANSACTION,
+			filters={"bank_account": account.name, "transaction_id": ("in", keys[start : start + ID_BATCH])},
+			fields=["name", "transaction_id"],
+		):
+			found[wanted[row.transaction_id]] = row.name
+	return found
+
+
+def open_invoices(company: str, until=None) -> list[core.OpenInvoice]:
+	"""The app's invoices (tickets, Premium terms) of the company that a transfer may
+	pay: the open ones, those paid recently, and their credit notes."""
+	since = add_days(getdate(until or nowdate()), -PAID_LOOKBACK_DAYS)
+	si = frappe.qb.DocType("Sales Invoice")
+	ours = (si.dds_assistance_ticket.isnotnull() & (si.dds_assistance_ticket != "")) | (
+		si.dds_premium_subscription.isnotnull() & (si.dds_premium_subscription != "")
+	)
+	rows = (
+		frappe.qb.from_(si)
+		.select(
+			si.name,
+			si.customer,
+			si.outstanding_amount,
+			si.grand_total,
+			si.rounded_total,
+			si.currency,
+			si.is_return,
+			si.dds_assistance_ticket,
+		)
+		.where((si.docstatus == 1) & (si.company == company) & (si.is_return == 0) & ours)
+		.where((si.outstanding_amount != 0) | (si.posting_date >= since))
+	).run(as_dict=True)
+	original = si.as_("original")
+	note = si.as_("note")
+	credit_notes = (
+		frappe.qb.from_(note)
+		.join(original)
+		.on(note.return_against == original.name)
+		.select(
+			note.name,
+			note.customer,
+			note.outstanding_amount,
+			note.grand_total,
+			note.rounded_total,
+			note.currency,
+			note.is_return,
+			original.dds_assistance_ticket,
+		)
+		.where((note.docstatus == 1) & (note.is_return == 1) & (note.company == company))
+		.where(note.posting_date >= since)
+		.where(
+			(original.dds_assistance_ticket.isnotnull() & (original.dds_assistance_ticket != ""))
+			| (original.dds_premium_subscription.isnotnull() & (original.dds_premium_subscription != ""))
+		)
+	).run(as_dict=True)
+	return [
+		core.OpenInvoice(
+			name=row.name,
+			customer=row.customer,
+			outstanding=flt(row.outstanding_amount, 2),
+			grand_total=flt(row.rounded_total or row.grand_total, 2),
+			ticket=row.dds_assistance_ticket,
+			currency=row.currency,
+			is_return=bool(row.is_return),
+		)
+		for row in rows + credit_notes
+	]
+
+
+# ---------------------------------------------------------------------------- the import
+def import_transactions(statement: core.Statement, account: frappe._dict, statement_name=None) -> Counter:
+	"""Record the statement's transactions not yet known for the account, each
+	committed on its own; returns the counts (``transactions``, ``imported``,
+	``already_imported``, ``not_booked``, ``matched``, ``unmatched``, ``failed``)."""
+	counts = Counter({"transactions": len(statement.transactions)})
+	booked = [t for t in statement.transactions if t.status in ("", core.BOOKED)]
+	counts["not_booked"] = len(statement.transactions) - len(booked)  # pending: in a later statement
+	known = stored_ids(account, [t.id for t in booked])
+	new = [t for t in booked if t.id not in known]
+	counts["already_imported"] = len(booked) - len(new)
+	days = [t.booking_date for t in new if t.booking_date]
+	decisions = core.match(new, open_invoices(account.company, max(days) if days else None))
+	frappe.db.commit()
+	for transaction, decision in zip(new, decisions, strict=True):
+		try:
+			_name, matched = record_transaction(transaction, decision, account, statement_name)
+			frappe.db.commit()
+		except (frappe.UniqueValidationError, frappe.DuplicateEntryError):
+			frappe.db.rollback()  # recorded meanwhile by another import of the same file
+			counts["already_imported"] += 1
+			continue
+		except Exception:
+			frappe.db.rollback()
+			frappe.log_error(
+				title=_("Bank transaction {0} of statement {1} not imported").format(
+					transaction.id, statement_name or statement.id
+				)
+			)
+			counts["failed"] += 1
+			continue
+		counts["imported"] += 1
+		counts["matched" if matched else "unmatched"] += 1
+	return counts
+
+
+def record_transaction(
+	transaction: core.BankTransaction, decision: core.Decision, account: frappe._dict, statement_name=None
+) -> tuple[str, bool]:
+	"""One Bank Transaction, submitted; for a match, its Payment Entry made and
+	reconciled. Returns (Bank Transaction, matched)."""
+	day = transaction.booking_date or transaction.value_date or getdate(nowdate())
+	if decision.matched:
+		decision = decide_again(transaction, decision)
+	amount = flt(transaction.amount, 2)
+	referred = decision.invoice or (decision.invoices[0] if len(decision.invoices) == 1 else None)
+	doc = frappe.new_doc(BANK_TRANSACTION)
+	doc.update(
+		{
+			"date": day,
+			"bank_account": account.name,
+			"company": account.company,
+			"currency": transaction.currency or account.currency,
+			"deposit": amount if transaction.is_credit else 0,
+			"withdrawal": 0 if transaction.is_credit else amount,
+			"description": description(transaction),
+			"reference_number": transaction.id[:140],
+			"transaction_id": transaction_id_for(transaction.id, account),
+			"transaction_type": (transaction.bank_code or "")[:140],
+			"bank_party_name": (transaction.counterparty_name or "")[:140],
+			"bank_party_iban": transaction.counterparty_iban or None,
+			"party_type": "Customer" if decision.customer else None,
+			"party": decision.customer,
+			REASON_FIELD: decision.reason,
+			NOTE_FIELD: explanation(decision),
+			INVOICE_FIELD: referred if referred and frappe.db.exists("Sales Invoice", referred) else None,
+			STATEMENT_FIELD: statement_name,
+		}
+	)
+	doc.flags.ignore_permissions = True
+	doc.insert()
+	doc.submit()
+	if not decision.matched:
+		return doc.name, False
+	payment = pay_invoice(decision.invoice, amount, transaction.id, day, account)
+	reconcile(doc.name, payment, amount)
+	return doc.name, True
+
+
+def decide_again(transaction: core.BankTransaction, decision: core.Decision) -> core.Decision:
+	"""The decision taken again on the invoice as it is now, its row locked: a
+	payment recorded since the matching read the invoices turns a match into
+	"already paid" (or a partial payment …), never into a second payment."""
+	row = frappe.db.get_value(
+		"Sales Invoice",
+		decision.invoice,
+		[
+			"name",
+			"customer",
+			"outstanding_amount",
+			"grand_total",
+			"rounded_total",
+			"currency",
+			"docstatus",
+			"dds_assistance_ticket",
+		],
+		as_dict=True,
+		for_update=True,
+	)
+	if not row or row.docstatus != 1:
+		return core.match([transaction], [])[0]
+	invoice = core.OpenInvoice(
+		name=row.name,
+		customer=row.customer,
+		outstanding=flt(row.outstanding_amount, 2),
+		grand_total=flt(row.rounded_total or row.grand_total, 2),
+		ticket=row.dds_assistance_ticket,
+		currency=row.currency,
+	)
+	return core.match([transaction], [invoice])[0]
+
+
+def transaction_id_for(transaction_id: str, account: frappe._dict) -> str:
+	"""The bank's reference, unless another account already holds it."""
+	if frappe.db.exists(BANK_TRANSACTION, {"transaction_id": transaction_id[:140]}):
+		return qualified_id(transaction_id, account.iban)
+	return transaction_id[:140]
+
+
+def description(transaction: core.BankTransaction) -> str:
+	lines = [
+		transaction.reference_text,
+		" ".join(part for part in (transaction.counterparty_name, transaction.counterparty_iban) if part),
+		transaction.additional_info if transaction.additional_info != transaction.reference_text else "",
+	]
+	return "\n".join(line for line in lines if line)
+
+
+def pay_invoice(invoice: str, amount: float, reference: str, day, account: frappe._dict) -> str:
+	"""The Payment Entry of ``amount`` received on ``day`` for ``invoice`` into the
+	bank account's ledger account (ERPNext's ``get_payment_entry``), submitted."""
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+	payment = get_payment_entry(
+		"Sales Invoice", invoice, bank_account=account.account, reference_date=day, ignore_permissions=True
+	)
+	if flt(payment.paid_amount, 2) != flt(amount, 2):  # decide_again has just checked it
+		frappe.throw(_("The amount of {0} changed while the statement was imported.").format(invoice))
+	payment.update(
+		{
+			"bank_account": account.name,
+			"posting_date": day,
+			"reference_no": reference[:140],
+			"reference_date": day,
+		}
+	)
+	payment.flags.ignore_permissions = True
+	payment.insert()
+	payment.submit()
+	return payment.name
+
+
+def reconcile(bank_transaction: str, payment_entry: str, amount: float):
+	"""Reconcile the Bank Transaction with the Payment Entry — ERPNext's bank
+	reconciliation tool (it allocates the amount and clears the payment)."""
+	from erpnext.accounts.doctype.bank_reconciliation_tool.bank_reconciliation_tool import (
+		reconcile_vouchers,
+	)
+
+	vouchers = [{"payment_doctype": "Payment Entry", "payment_name": payment_entry, "amount": amount}]
+	reconcile_vouchers(bank_transaction, json.dumps(vouchers))
+
+
+# ---------------------------------------------------------------------------- for the report
+def unmatched_transfers(from_date, to_date, company=None, customer=None) -> list[frappe._dict]:
+	"""The Bank Transactions of the period the matching left to the accountant:
+	every credit, and the debits that refer to one of the app's invoices (a
+	refund) — bank charges and other outgoing payments are not the app's."""
+	filters = {
+		"docstatus": 1,
+		"date": ("between", [getdate(from_date), getdate(to_date)]),
+		REASON_FIELD: ("not in", ("", core.R_MATCHED)),
+	}
+	if company:
+		filters["company"] = company
+	if customer:
+		filters["party_type"], filters["party"] = "Customer", customer
+	rows = frappe.get_all(
+		BANK_TRANSACTION,
+		filters=filters,
+		fields=[
+			"name",
+			"date",
+			"deposit",
+			"withdrawal",
+			"currency",
+			"status",
+			"party",
+			"bank_party_name",
+			"unallocated_amount",
+			REASON_FIELD,
+			NOTE_FIELD,
+			INVOICE_FIELD,
+		],
+		order_by="date asc, name asc",
+	)
+	return [row for row in rows if flt(row.deposit) > 0 or row.get(INVOICE_FIELD)]

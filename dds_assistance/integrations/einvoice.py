@@ -1,0 +1,542 @@
+"""French e-invoices (Factur-X, EN 16931) of the invoices the app issues.
+
+Which invoices: a Sales Invoice made by the app (an on-demand ticket's, a Premium
+term's: ``dds_assistance_ticket`` / ``dds_premium_subscription`` set, or an
+amendment of one) and a credit note (ERPNext return) against one.
+
+When: ``before_submit`` describes the invoice as the core's ``einvoice.Invoice``
+and refuses the submit — in French, listing every missing or invalid identifier
+or figure — before anything is written; ``on_submit`` renders the French print
+format "DDS Facture" to PDF, makes it PDF/A-3 and embeds the CII XML
+(``facturx_pdf``), and attaches it to the invoice as a private File
+``<invoice>-facturx.pdf`` (replacing an older one of the same invoice). It is
+made inline, in the submit's own transaction: an invoice is never issued
+without its e-invoice, and a failure leaves nothing (no invoice, no file). An
+amended invoice is submitted anew and gets its own; a draft never has one.
+
+Who needs a SIREN (the ``dds_siren`` field of Company and Customer; the VAT
+number is ERPNext's ``tax_id``): the company always (with its SIRET and VAT
+number); a client in France — or whose country is unknown (no address) — its
+SIREN (read from its French VAT number when only that is recorded); a client
+abroad its VAT number. Nothing of this applies on a site whose fields are not
+installed yet (before ``migrate``).
+"""
+
+import html
+import json
+
+import frappe
+from frappe import _
+from frappe.utils import escape_html, flt, getdate
+
+from dds_assistance.core import einvoice as core
+from dds_assistance.core import subscriptions as core_subscriptions
+from dds_assistance.errors import RuleViolation, throw_rule
+
+SIREN_FIELD = "dds_siren"
+SIRET_FIELD = "dds_siret"
+VAT_FIELD = "tax_id"  # ERPNext's own, on Company and Customer
+TICKET_FIELD = "dds_assistance_ticket"
+SUBSCRIPTION_FIELD = "dds_premium_subscription"
+TERM_FIELD = "dds_subscription_term"
+PRINT_FORMAT = "DDS Facture"
+FILE_SUFFIX = "-facturx.pdf"
+LANGUAGE = "fr"  # French invoices for French professionals (Code de commerce)
+SETTINGS = "Assistance Settings"
+ROLE_LABELS = {"seller": "Seller {0}: {1}", "buyer": "Client {0}: {1}"}
+
+
+class EInvoiceRefused(RuleViolation):
+	"""The invoice cannot be issued as a compliant French e-invoice (what is missing
+	or invalid is listed)."""
+
+
+class PartyIdentifierError(RuleViolation):
+	"""A SIREN, SIRET or VAT number refused on a Company or a Customer."""
+
+
+def fr(text: str) -> str:
+	"""The French of an English message of the app (the invoice's language)."""
+	return _(text, lang=LANGUAGE)
+
+
+def installed() -> bool:
+	"""The SIREN fields exist on this site (install and migrate make them)."""
+	return frappe.get_meta("Customer").has_field(SIREN_FIELD) and frappe.get_meta("Company").has_field(
+		SIREN_FIELD
+	)
+
+
+# ---------------------------------------------------------------------------- Company, Customer
+def validate_party_identifiers(doc, method=None):
+	"""``Company.validate`` / ``Customer.validate``: the SIREN and SIRET, when given,
+	are valid and kept in their compact form; the VAT number (``tax_id``), when
+	given or changed and written as an EU one (two-letter prefix of a member
+	state), is valid and matches the SIREN; a French VAT number given alone
+	fills the SIREN. Empty values are allowed here: the invoice asks for them."""
+	if not doc.meta.has_field(SIREN_FIELD):
+		return
+	try:
+		siren = core.check_siren(doc.get(SIREN_FIELD)) if (doc.get(SIREN_FIELD) or "").strip() else None
+		doc.set(SIREN_FIELD, siren)
+		if (doc.get(SIRET_FIELD) or "").strip():
+			doc.set(SIRET_FIELD, core.check_siret(doc.get(SIRET_FIELD), siren))
+		else:
+			doc.set(SIRET_FIELD, None)
+		vat = (doc.get(VAT_FIELD) or "").strip()
+		if vat and _is_eu_vat(vat) and (doc.is_new() or doc.has_value_changed(VAT_FIELD) or siren):
+			vat = core.check_vat(vat, siren)
+			doc.set(VAT_FIELD, vat)
+			if not siren:
+				doc.set(SIREN_FIELD, core.siren_from_vat(vat))
+	except core.EInvoiceError as error:
+		throw_rule(error, exc=PartyIdentifierError, title=_("Invalid Company Identifier"))
+
+
+def _is_eu_vat(value: str) -> bool:
+	from stdnum.eu.vat import MEMBER_STATES
+
+	prefix = "".join(value.split())[:2].lower()
+	return prefix.isalpha() and (prefix in MEMBER_STATES or prefix in ("el", "xi"))
+
+
+# ---------------------------------------------------------------------------- which invoices
+def app_invoice(doc) -> frappe._dict | None:
+	"""The app's own invoice behind ``doc`` — itself (or what it amends) for a ticket
+	or term invoice, the corrected one for a credit note — with its links; else None."""
+
+	def links(name):
+		return frappe.db.get_value(
+			"Sales Invoice",
+			name,
+			["name", "posting_date", "amended_from", TICKET_FIELD, SUBSCRIPTION_FIELD, TERM_FIELD],
+			as_dict=True,
+		)
+
+	if doc.get("is_return"):
+		original = links(doc.return_against) if doc.return_against else None
+	else:
+		original = frappe._dict(
+			name=doc.name,
+			posting_date=doc.posting_date,
+			amended_from=doc.amended_from,
+			**{field: doc.get(field) for field in (TICKET_FIELD, SUBSCRIPTION_FIELD, TERM_FIELD)},
+		)
+	seen = set()
+	current = original
+	while current and not (current.get(TICKET_FIELD) or current.get(SUBSCRIPTION_FIELD)):
+		# an amendment made on the desk may have lost the links: its ancestor has them
+		if not current.amended_from or current.amended_from in seen:
+			return None
+		seen.add(current.amended_from)
+		current = links(current.amended_from)
+	if not current:
+		return None
+	return frappe._dict(
+		original,
+		**{field: current.get(field) for field in (TICKET_FIELD, SUBSCRIPTION_FIELD, TERM_FIELD)},
+	)
+
+
+def applies(doc) -> bool:
+	return doc.doctype == "Sales Invoice" and installed() and app_invoice(doc) is not None
+
+
+# ---------------------------------------------------------------------------- Sales Invoice -> core
+def _country_code(country: str | None) -> str | None:
+	code = frappe.get_cached_value("Country", country, "code") if country else None
+	return code.upper() if code else None
+
+
+def _address(name: str | None) -> frappe._dict | None:
+	if not name:
+		return None
+	return frappe.db.get_value(
+		"Address",
+		name,
+		["address_line1", "address_line2", "city", "pincode", "country", "email_id"],
+		as_dict=True,
+	)
+
+
+def _company_address(company: str, chosen: str | None) -> frappe._dict | None:
+	if chosen:
+		return _address(chosen)
+	dynamic_link = frappe.qb.DocType("Dynamic Link")
+	address = frappe.qb.DocType("Address")
+	rows = (
+		frappe.qb.from_(address)
+		.join(dynamic_link)
+		.on(dynamic_link.parent == address.name)
+		.select(address.name)
+		.where(
+			(dynamic_link.parenttype == "Address")
+			& (dynamic_link.link_doctype == "Company")
+			& (dynamic_link.link_name == company)
+			& (address.disabled == 0)
+		)
+		.orderby(address.is_primary_address, order=frappe.qb.desc)
+		.orderby(address.creation)
+		.limit(1)
+	).run()
+	return _address(rows[0][0]) if rows else None
+
+
+def _party(legal_name, siren, siret, vat, address, fallback_country, email) -> core.Party:
+	address = address or frappe._dict()
+	return core.Party(
+		legal_name=(legal_name or "").strip(),
+		siren=(siren or "").strip() or None,
+		siret=(siret or "").strip() or None,
+		vat_number=(vat or "").strip() or None,
+		address_lines=[line for line in (address.address_line1, address.address_line2) if line],
+		postcode=address.pincode or None,
+		city=address.city or None,
+		country_code=_country_code(address.country) or fallback_country,
+		email=(email or address.email_id or "").strip() or None,
+	)
+
+
+def seller_of(doc) -> core.Party:
+	company = frappe.db.get_value(
+		"Company",
+		doc.company,
+		["company_name", SIREN_FIELD, SIRET_FIELD, VAT_FIELD, "country", "email"],
+		as_dict=True,
+	)
+	email = frappe.db.get_single_value(SETTINGS, "support_email") or company.email
+	return _party(
+		company.company_name,
+		company.get(SIREN_FIELD),
+		company.get(SIRET_FIELD),
+		company.get(VAT_FIELD),
+		_company_address(doc.company, doc.get("company_address")),
+		_country_code(company.country) or "FR",
+		email,
+	)
+
+
+def buyer_of(doc) -> tuple[core.Party, bool]:
+	"""The client as the e-invoice names it, and whether its country is known (an
+	unknown country is taken as France: its SIREN is then required)."""
+	customer = frappe.db.get_value(
+		"Customer",
+		doc.customer,
+		["customer_name", SIREN_FIELD, SIRET_FIELD, VAT_FIELD, "customer_primary_address", "email_id"],
+		as_dict=True,
+	)
+	address = _address(doc.get("customer_address") or customer.customer_primary_address)
+	known = bool(address and _country_code(address.country))
+	vat = customer.get(VAT_FIELD)
+	siren = customer.get(SIREN_FIELD) or core.siren_from_vat(vat)
+	party = _party(
+		doc.customer_name or customer.customer_name,
+		siren,
+		customer.get(SIRET_FIELD),
+		vat,
+		address,
+		"FR",
+		doc.get("contact_email") or customer.email_id,
+	)
+	return party, known
+
+
+def _vat_rate(item, taxes) -> float:
+	"""The item's VAT rate: the rates of the taxes on the net total (its own item
+	tax rate where it has one)."""
+	own = json.loads(item.item_tax_rate or "{}") if item.get("item_tax_rate") else {}
+	return sum(flt(own.get(tax.account_head, tax.rate)) for tax in taxes if tax.charge_type == "On Net Total")
+
+
+def _amount(value) -> str:
+	return f"{abs(flt(value, 2)):.2f}"
+
+
+def einvoice_of(doc) -> core.Invoice:
+	"""The Sales Invoice as the core's e-invoice. A credit note's amounts are
+	positive, its type code 381, and it names the invoice it corrects."""
+	original = app_invoice(doc) or frappe._dict()
+	credit_note = bool(doc.get("is_return"))
+	lines = [
+		core.Line(
+			line_id=str(item.idx),
+			name=(item.item_name or item.item_code or "").strip(),
+			quantity=f"{abs(flt(item.qty)):f}",
+			unit_price=f"{abs(flt(item.net_rate, 4)):.4f}",
+			net_amount=_amount(item.net_amount),
+			vat_rate=f"{_vat_rate(item, doc.taxes):f}",
+			item_code=item.item_code,
+		)
+		for item in doc.items
+	]
+	buyer, _known = buyer_of(doc)
+	invoice = core.Invoice(
+		number=doc.name,
+		issue_date=getdate(doc.posting_date),
+		seller=seller_of(doc),
+		buyer=buyer,
+		lines=lines,
+		net_total=_amount(doc.net_total),
+		tax_total=_amount(doc.total_taxes_and_charges),
+		grand_total=_amount(doc.grand_total),
+		type_code=core.CREDIT_NOTE if credit_note else core.INVOICE,
+		currency=doc.currency,
+		due_date=getdate(doc.due_date) if doc.due_date else None,
+		buyer_reference=original.get(TICKET_FIELD) or original.get(SUBSCRIPTION_FIELD),
+		preceding_invoice=doc.return_against if credit_note else None,
+		preceding_invoice_date=getdate(original.posting_date) if credit_note and original else None,
+		notes=core.french_legal_notes(fr),
+	)
+	if original.get(SUBSCRIPTION_FIELD) and original.get(TERM_FIELD):
+		start = frappe.db.get_value("Premium Subscription", original.get(SUBSCRIPTION_FIELD), "start_date")
+		if start:
+			term = core_subscriptions.term(getdate(start), int(original.get(TERM_FIELD)))
+			invoice.period_start, invoice.period_end = term.start, term.end
+	account = company_bank_account()
+	if account and not credit_note:
+		invoice.seller_iban, invoice.seller_bic = account["iban"], account["bic"] or None
+	return invoice
+
+
+def company_bank_account() -> dict | None:
+	"""The account clients pay into, when Assistance Settings name one."""
+	if not frappe.get_meta(SETTINGS).has_field("bank_account"):
+		return None
+	from dds_assistance import payments
+
+	return payments.company_bank_account()
+
+
+def problems(doc, invoice: core.Invoice | None = None) -> list[core.EInvoiceError]:
+	"""Everything that keeps ``doc`` from being a compliant e-invoice: the core's
+	checks, and a client abroad without its VAT number."""
+	invoice = invoice or einvoice_of(doc)
+	errors = core.validate_invoice(invoice)
+	_buyer, known = buyer_of(doc)
+	if known and invoice.buyer.country_code != "FR" and not invoice.buyer.vat_number:
+		errors.append(core.EInvoiceError("missing_vat", role="buyer", party=invoice.buyer.legal_name))
+	return errors
+
+
+def refusal_message(doc, errors: list[core.EInvoiceError]) -> str:
+	items = []
+	for error in errors:
+		text = _(error.message).format(
+			*[frappe.bold(escape_html(a)) if isinstance(a, str) else a for a in error.args_]
+		)
+		if error.role in ROLE_LABELS:
+			text = _(ROLE_LABELS[error.role]).format(frappe.bold(escape_html(error.party or "-")), text)
+		items.append(f"<li>{text}</li>")
+	heading = _("The e-invoice of {0} cannot be issued:").format(frappe.bold(doc.name))
+	advice = _(
+		"Fill in the SIREN, SIRET and VAT number (Tax ID) on the Company and the Customer, then submit again."
+	)
+	return f"{heading}<ul>{''.join(items)}</ul>{advice}"
+
+
+# ---------------------------------------------------------------------------- hooks
+def check_before_submit(doc, method=None):
+	"""``Sales Invoice.before_submit``: an invoice of the app that cannot be a
+	compliant e-invoice is not submitted; nothing is written."""
+	if not applies(doc):
+		return
+	errors = problems(doc)
+	if errors:
+		frappe.throw(refusal_message(doc, errors), exc=EInvoiceRefused, title=_("E-invoice Incomplete"))
+
+
+def attach_on_submit(doc, method=None):
+	"""``Sales Invoice.on_submit``: the Factur-X PDF, attached in the same transaction."""
+	if applies(doc):
+		attach_facturx(doc)
+
+
+def attach_facturx(doc) -> str:
+	"""Make the Factur-X PDF of the submitted invoice ``doc`` and attach it (private),
+	replacing an older one of the same invoice. Returns the File's name."""
+	from dds_assistance import facturx_pdf
+
+	if doc.docstatus != 1:
+		frappe.throw(_("Only a submitted invoice has an e-invoice."), title=_("Not Allowed"))
+	invoice = einvoice_of(doc)
+	try:
+		xml = core.build_cii_xml(invoice)
+	except core.EInvoiceError as error:
+		frappe.throw(refusal_message(doc, error.errors), exc=EInvoiceRefused, title=_("E-invoice Incomplete"))
+	made = facturx_pdf.build_facturx_pdf(
+		printed_pdf(doc),
+		xml,
+		lang="fr-FR",
+		pdf_metadata=facturx_pdf.default_pdf_metadata(xml, fr),
+	)
+	if made.warning:
+		doc.add_comment("Info", translated_warning(made.warning))
+	drop_facturx_files(doc.name)
+	file = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": facturx_file_name(doc.name),
+			"attached_to_doctype": doc.doctype,
+			"attached_to_name": doc.name,
+			"is_private": 1,
+			"content": made.pdf,
+		}
+	)
+	file.flags.ignore_permissions = True
+	file.insert()
+	return file.name
+
+
+def drop_facturx_files(invoice: str, keep: str | None = None):
+	"""Remove the Factur-X PDFs attached to ``invoice`` (but the one named ``keep``)."""
+	for name, file_name in frappe.get_all(
+		"File",
+		filters={
+			"attached_to_doctype": "Sales Invoice",
+			"attached_to_name": invoice,
+			"file_name": ("like", f"%{FILE_SUFFIX}"),
+		},
+		fields=["name", "file_name"],
+		as_list=True,
+	):
+		if file_name != keep:
+			frappe.delete_doc("File", name, ignore_permissions=True, force=True)
+
+
+def drop_copied_facturx(doc, method=None):
+	"""``Sales Invoice.on_update``: an amendment gets Frappe's copies of the amended
+	invoice's attachments — not its e-invoice, which names another invoice (the
+	amendment gets its own when it is submitted)."""
+	if doc.get("amended_from") and doc.flags.in_insert:
+		drop_facturx_files(doc.name, keep=facturx_file_name(doc.name))
+
+
+def translated_warning(warning: str) -> str:
+	"""The French of ``facturx_pdf``'s warning (why the PDF is not PDF/A-3)."""
+	from dds_assistance import facturx_pdf
+
+	if warning == facturx_pdf.NO_GHOSTSCRIPT:
+		return _(facturx_pdf.NO_GHOSTSCRIPT)
+	before, after = facturx_pdf.GHOSTSCRIPT_FAILED.split("{0}")
+	if warning.startswith(before) and warning.endswith(after):
+		return _(facturx_pdf.GHOSTSCRIPT_FAILED).format(warning[len(before) : len(warning) - len(after)])
+	return warning
+
+
+def facturx_file_name(invoice: str) -> str:
+	return f"{invoice}{FILE_SUFFIX}"
+
+
+PRINT_PAGE = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>{title}</title>
+<style>body {{ font-family: "DejaVu Sans", "Liberation Sans", sans-serif; margin: 0; }}</style>
+</head><body>{body}</body></html>"""
+
+
+def printed_html(doc) -> str:
+	"""The invoice printed with the French print format "DDS Facture": a whole page
+	that needs nothing from the network (no stylesheet link: wkhtmltopdf would
+	fetch it from the site's own address)."""
+	from frappe.translate import print_language
+	from frappe.www.printview import get_rendered_template
+
+	printable = frappe.get_doc(doc.as_dict())  # printing may set print-only values on the document
+	ignore = frappe.flags.ignore_print_permissions
+	frappe.flags.ignore_print_permissions = True  # the system prints its own invoice
+	try:
+		with print_language(LANGUAGE):
+			body = get_rendered_template(
+				printable, print_format=frappe.get_cached_doc("Print Format", PRINT_FORMAT), no_letterhead=1
+			)
+	finally:
+		frappe.flags.ignore_print_permissions = ignore
+	return PRINT_PAGE.format(title=frappe.utils.escape_html(doc.name), body=body)
+
+
+def printed_pdf(doc) -> bytes:
+	"""The printed invoice as PDF (wkhtmltopdf, A4 unless Print Settings say otherwise)."""
+	from frappe.utils.pdf import get_pdf
+
+	return get_pdf(printed_html(doc), options={"margin-top": "15mm", "margin-bottom": "15mm"})
+
+
+def facturx_file(invoice: str) -> str | None:
+	"""The File of the invoice's Factur-X PDF, if it has one."""
+	return frappe.db.get_value(
+		"File",
+		{
+			"attached_to_doctype": "Sales Invoice",
+			"attached_to_name": invoice,
+			"file_name": facturx_file_name(invoice),
+		},
+		"name",
+	)
+
+
+# ---------------------------------------------------------------------------- the print format
+def french_amount(value, currency: str = "EUR") -> str:
+	"""1234.5 -> "1 234,50 €" (the invoice is French, whatever the site's number format)."""
+	text = f"{flt(value, 2):,.2f}".replace(",", "\u202f").replace(".", ",")
+	return f"{text}\u00a0{'€' if currency == 'EUR' else currency}"
+
+
+def dds_invoice_print(doc) -> dict:
+	"""What the print format "DDS Facture" shows (a Jinja method of the app): the
+	same facts as the e-invoice's XML, formatted."""
+	if getattr(doc, "doctype", None) != "Sales Invoice":
+		frappe.throw(_("This print format is for Sales Invoices."), title=_("Not Allowed"))
+	invoice = einvoice_of(doc)
+	original = app_invoice(doc) or frappe._dict()
+	currency = invoice.currency
+
+	def money(value) -> str:
+		return french_amount(value, currency)
+
+	def day(value) -> str:
+		return getdate(value).strftime("%d/%m/%Y") if value else ""
+
+	ticket = None
+	if original.get(TICKET_FIELD):
+		ticket = frappe.db.get_value(
+			"Assistance Ticket", original.get(TICKET_FIELD), ["name", "subject"], as_dict=True
+		)
+		if ticket:  # stored with its markup escaped; the print format escapes what it shows
+			ticket.subject = html.unescape(ticket.subject or "")
+	transfer = None
+	if not invoice.is_credit_note and frappe.get_meta(SETTINGS).has_field("bank_account"):
+		from dds_assistance import payments
+
+		transfer = payments.transfer_details(doc.name)
+	return {
+		"invoice": invoice,
+		"credit_note": invoice.is_credit_note,
+		"issue_date": day(invoice.issue_date),
+		"due_date": day(invoice.due_date),
+		"corrected": invoice.preceding_invoice,
+		"corrected_date": day(invoice.preceding_invoice_date),
+		"ticket": ticket,
+		"subscription": original.get(SUBSCRIPTION_FIELD),
+		"term": original.get(TERM_FIELD),
+		"period_start": day(invoice.period_start),
+		"period_end": day(invoice.period_end),
+		"lines": [
+			{
+				"name": line.name,
+				"quantity": f"{line.quantity.normalize():f}",
+				"unit_price": money(line.unit_price),
+				"vat_rate": f"{line.vat_rate.normalize():f}",
+				"net_amount": money(line.net_amount),
+			}
+			for line in invoice.lines
+		],
+		"vat": [
+			{"rate": f"{rate.normalize():f}", "basis": money(basis), "tax": money(tax)}
+			for _category, rate, basis, tax in core.vat_breakdown(invoice)
+		],
+		"net_total": money(invoice.net_total),
+		"tax_total": money(invoice.tax_total),
+		"grand_total": money(invoice.grand_total),
+		"notes": [note.content for note in invoice.notes],
+		"registration": frappe.db.get_value("Company", doc.company, "registration_details"),
+		"transfer": transfer,
+	}
