@@ -260,7 +260,9 @@ def count_renewals(frappe) -> int:
 	)
 
 
-def restart_mariadb(url: str, site: str, port: int, session: requests.Session, result: dict) -> None:
+def restart_mariadb(
+	url: str, site: str, port: int, session: requests.Session, result: dict, root_password: str
+) -> None:
 	answers, stop = [], threading.Event()
 
 	def probe():
@@ -278,8 +280,17 @@ def restart_mariadb(url: str, site: str, port: int, session: requests.Session, r
 	time.sleep(1)
 	log("fault 2: MariaDB restart")
 	started = time.time()
-	subprocess.run(["/etc/init.d/mariadb", "restart"], capture_output=True)
+	# stopped by the server itself (the init script may not know how this one was
+	# started), then started again
+	stop = subprocess.run(
+		["mysqladmin", "-uroot", f"-p{root_password}", "shutdown"], capture_output=True, text=True
+	)
+	restart = subprocess.run(["service", "mariadb", "start"], capture_output=True, text=True)
+	if stop.returncode:
+		restart = stop
 	took = time.time() - started
+	if restart.returncode:
+		result["database restart"] = f"MariaDB did not restart: {(restart.stderr or restart.stdout)[-200:]}"
 	time.sleep(3)
 	stop.set()
 	thread.join()
@@ -289,7 +300,8 @@ def restart_mariadb(url: str, site: str, port: int, session: requests.Session, r
 	tracebacks = sum(1 for *_, body in answers if "Traceback" in body)
 	unavailable = [body for _, status, body in answers if status == 503]
 	french = all("indisponible" in body for body in unavailable)
-	result["database restart"] = (
+	result.setdefault("database restart", "")
+	result["database restart"] += (
 		f"restart took {took:.1f} s; {len(answers)} probes, statuses {dict(sorted(statuses.items()))}; "
 		f"tracebacks: {tracebacks}; 503 answers in French with 'try again': {french}; "
 		f"restarted: {supervise(site, port)}"
@@ -378,7 +390,7 @@ def _started_job_types(frappe) -> list[str]:
 	return names
 
 
-def check(frappe, accounts: dict, created: list[dict], result: dict) -> dict:
+def check(frappe, accounts: dict, created: list[dict], result: dict, since) -> dict:
 	"""What must hold after the load and the faults."""
 	from frappe.utils import get_datetime
 
@@ -403,6 +415,7 @@ def check(frappe, accounts: dict, created: list[dict], result: dict) -> dict:
 		filters={
 			"customer": ("in", customers),
 			"coverage": "On-demand",
+			"accepted_on": (">=", since),  # sold during this run
 			"status": (
 				"in",
 				["Awaiting Payment", "Open", "In Progress", "Waiting on Client", "Resolved", "Closed"],
@@ -443,7 +456,7 @@ def check(frappe, accounts: dict, created: list[dict], result: dict) -> dict:
 		"  with more than one": sum(1 for t in sold if per_ticket.get(t, 0) > 1),
 		"Premium terms invoiced": len(terms),
 		"  invoiced more than once": sum(1 for *_, n in terms if n > 1),
-		"renewal invoices (term 2)": count_renewals(frappe),
+		"renewal invoices (term 1, the second year)": count_renewals(frappe),
 		"interruption notices": f"{sum(n for *_, n in notices)} for {result.get('_clients_to_tell')} clients to tell",
 		"  duplicated": sum(1 for *_, n in notices if n > 1),
 		"SLA ticket": f"{ticket.sla_status}, {len(mails)} notification(s), "
@@ -524,6 +537,11 @@ def main():
 	parser.add_argument("--minutes", type=float, default=10)
 	parser.add_argument("--locust", default=str(ROOT / ".venv" / "bin" / "locust"))
 	parser.add_argument("--keep", action="store_true", help="keep the invoices made")
+	parser.add_argument(
+		"--mariadb-root-password",
+		default=os.environ.get("DDS_MARIADB_ROOT_PASSWORD", ""),
+		help="to stop and start MariaDB during the load (or DDS_MARIADB_ROOT_PASSWORD)",
+	)
 	args = parser.parse_args()
 	bench = Path(os.getcwd()).resolve().parent
 	port = int(args.url.rsplit(":", 1)[1].split("/")[0])
@@ -581,6 +599,7 @@ def main():
 	)
 	result, windows = {}, {}
 	started = time.time()
+	run_started = frappe.utils.now_datetime()
 	scale = args.minutes / 10
 
 	def at(seconds: float):
@@ -591,7 +610,7 @@ def main():
 	kill_worker_mid_job(frappe, args.site, port, result)
 	windows["worker kill"] = (t, time.time() + 5)
 	at(180)
-	restart_mariadb(args.url, args.site, port, session, result)
+	restart_mariadb(args.url, args.site, port, session, result, args.mariadb_root_password)
 	windows["database restart"] = result.pop("_db_window")
 	frappe = connect(args.site, os.getcwd())  # the runner's own connection died with it
 	at(300)
@@ -613,7 +632,7 @@ def main():
 		+ (", ".join(f"{k} {v}" for k, v in left.items() if v) or "nothing")
 	)
 	print("\nwhat must hold:")
-	for key, value in check(frappe, accounts, created, result).items():
+	for key, value in check(frappe, accounts, created, result, run_started).items():
 		print(f"  {key}: {value}")
 	print(f"\nreport: {OUTPUT / 'report.html'}")
 	if not args.keep:
