@@ -696,6 +696,11 @@ def _parse_date(text: str | None) -> date | None:
 	return datetime.strptime(text.strip(), "%Y%m%d").date() if text and text.strip() else None
 
 
+def _party_fields(seller: dict, buyer: dict) -> dict:
+	"""The summary's fields of both parties, from their ``name, siren, siret, vat``."""
+	return {f"{role}_{key}": ids[key] for role, ids in (("seller", seller), ("buyer", buyer)) for key in ids}
+
+
 def read_totals(xml: bytes | str) -> EInvoiceSummary:
 	"""The references, parties' identifiers and totals of a Factur-X / CII XML."""
 	root = etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml)
@@ -736,14 +741,7 @@ def read_totals(xml: bytes | str) -> EInvoiceSummary:
 			"/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"
 		)
 		or "",
-		seller_name=seller["name"],
-		seller_siren=seller["siren"],
-		seller_siret=seller["siret"],
-		seller_vat=seller["vat"],
-		buyer_name=buyer["name"],
-		buyer_siren=buyer["siren"],
-		buyer_siret=buyer["siret"],
-		buyer_vat=buyer["vat"],
+		**_party_fields(seller, buyer),
 		buyer_reference=text(f"{agreement}/ram:BuyerReference"),
 		payment_reference=text(f"{settlement}/ram:PaymentReference"),
 		payment_means_code=text(f"{settlement}/ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode"),
@@ -785,14 +783,7 @@ def summary_of(invoice: Invoice) -> EInvoiceSummary:
 		issue_date=invoice.issue_date,
 		currency=invoice.currency,
 		profile=PROFILE_EN16931,
-		seller_name=seller["name"],
-		seller_siren=seller["siren"],
-		seller_siret=seller["siret"],
-		seller_vat=seller["vat"],
-		buyer_name=buyer["name"],
-		buyer_siren=buyer["siren"],
-		buyer_siret=buyer["siret"],
-		buyer_vat=buyer["vat"],
+		**_party_fields(seller, buyer),
 		buyer_reference=invoice.buyer_reference or None,
 		payment_reference=invoice.effective_payment_reference,
 		payment_means_code=means,

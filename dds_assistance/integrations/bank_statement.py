@@ -173,18 +173,20 @@ def open_invoices(company: str, until=None) -> list[core.OpenInvoice]:
 			| (original.dds_premium_subscription.isnotnull() & (original.dds_premium_subscription != ""))
 		)
 	).run(as_dict=True)
-	return [
-		core.OpenInvoice(
-			name=row.name,
-			customer=row.customer,
-			outstanding=flt(row.outstanding_amount, 2),
-			grand_total=flt(row.rounded_total or row.grand_total, 2),
-			ticket=row.dds_assistance_ticket,
-			currency=row.currency,
-			is_return=bool(row.is_return),
-		)
-		for row in rows + credit_notes
-	]
+	return [_open_invoice(row) for row in rows + credit_notes]
+
+
+def _open_invoice(row) -> core.OpenInvoice:
+	"""A Sales Invoice row as the matching rule sees it."""
+	return core.OpenInvoice(
+		name=row.name,
+		customer=row.customer,
+		outstanding=flt(row.outstanding_amount, 2),
+		grand_total=flt(row.rounded_total or row.grand_total, 2),
+		ticket=row.dds_assistance_ticket,
+		currency=row.currency,
+		is_return=bool(row.get("is_return")),
+	)
 
 
 # ---------------------------------------------------------------------------- the import
@@ -288,15 +290,7 @@ def decide_again(transaction: core.BankTransaction, decision: core.Decision) -> 
 	)
 	if not row or row.docstatus != 1:
 		return core.match([transaction], [])[0]
-	invoice = core.OpenInvoice(
-		name=row.name,
-		customer=row.customer,
-		outstanding=flt(row.outstanding_amount, 2),
-		grand_total=flt(row.rounded_total or row.grand_total, 2),
-		ticket=row.dds_assistance_ticket,
-		currency=row.currency,
-	)
-	return core.match([transaction], [invoice])[0]
+	return core.match([transaction], [_open_invoice(row)])[0]
 
 
 def transaction_id_for(transaction_id: str, account: frappe._dict) -> str:
