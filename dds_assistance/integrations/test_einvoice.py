@@ -221,6 +221,8 @@ class TestEInvoice(testing.AssistanceTestCase):
 		draft = self.draft_copy(self.ticket_invoice())
 		frappe.db.set_value("Customer", self.customer, {"dds_siren": None, "tax_id": None})
 		draft.insert()
+		ledger = {"voucher_type": "Sales Invoice", "voucher_no": draft.name}
+		ledger_before = frappe.db.count("GL Entry", ledger)
 		with self.assertRaises(einvoice.EInvoiceRefused) as caught:
 			draft.submit()
 		message = str(caught.exception)
@@ -229,7 +231,7 @@ class TestEInvoice(testing.AssistanceTestCase):
 		self.assertIn("ne peut pas être émise", message)
 		self.assertEqual(frappe.db.get_value("Sales Invoice", draft.name, "docstatus"), 0)
 		self.assertFalse(frappe.db.exists("File", {"attached_to_name": draft.name}))
-		self.assertFalse(frappe.db.exists("GL Entry", {"voucher_no": draft.name}))
+		self.assertEqual(frappe.db.count("GL Entry", ledger), ledger_before)  # nothing posted
 
 		# a ticket of that client is not invoiced at all, and stays as it was
 		ticket = self.ticket()
