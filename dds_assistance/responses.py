@@ -78,19 +78,35 @@ def hide_tracebacks(response=None, request=None):
 
 def answer_unavailable(response=None, request=None):
 	"""A server error while the database cannot be reached (a restart, a failover)
-	becomes a 503 "try again in a minute" — JSON for calls, a page for browsers —
-	with ``Retry-After``; the client's action was not recorded and they are told so."""
+	becomes the 503 "try again" answer. What fails before Frappe can make a response —
+	its error page and its rollback need the database too — is answered the same by
+	the app's web entry point, ``dds_assistance.wsgi``."""
 	if response is None or response.status_code < 500 or _database_reachable():
 		return
 	language = _site_language()
-	title = _("Service briefly unavailable", lang=language)
-	message = _(
-		"The assistance service is briefly unavailable and your last action was not recorded. Please try again in a minute.",
+	fill_unavailable(
+		response,
+		as_json=response.mimetype == "application/json" or wants_json(request),
+		translate=lambda text: _(text, lang=language),
 		lang=language,
+	)
+
+
+def wants_json(request) -> bool:
+	return request is not None and request.path.startswith("/api/")
+
+
+def fill_unavailable(response, as_json: bool, translate, lang: str) -> None:
+	"""Make ``response`` a 503 "try again in a minute" — JSON for calls, a page for
+	browsers — with ``Retry-After``; the client's action was not recorded and they are
+	told so, in ``lang`` through ``translate``."""
+	title = translate("Service briefly unavailable")
+	message = translate(
+		"The assistance service is briefly unavailable and your last action was not recorded. Please try again in a minute."
 	)
 	response.status_code = 503
 	response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-	if response.mimetype == "application/json" or (request is not None and request.path.startswith("/api/")):
+	if as_json:
 		response.mimetype = "application/json"
 		response.set_data(
 			json.dumps(
@@ -107,10 +123,10 @@ def answer_unavailable(response=None, request=None):
 		response.mimetype = "text/html"
 		response.set_data(
 			UNAVAILABLE_PAGE.format(
-				lang=language,
+				lang=lang,
 				title=html.escape(title),
 				message=html.escape(message),
-				again=html.escape(_("Try again", lang=language)),
+				again=html.escape(translate("Try again")),
 				seconds=RETRY_AFTER_SECONDS,
 			)
 		)

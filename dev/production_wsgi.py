@@ -1,6 +1,7 @@
-"""Frappe's WSGI application for one site, as a production web server runs it, plus what
-nginx serves beside it in production: the bench's built assets (/assets) and the site's
-public files (/files). Used by dev/serve-production-like:
+"""The app's WSGI application (``dds_assistance.wsgi``: Frappe's, answering "try again"
+while the database cannot be reached) for one site, as a production web server runs
+it, plus what nginx serves beside it in production: the bench's built assets
+(/assets) and the site's public files (/files). Used by dev/serve-production-like:
 
     cd ~/frappe-bench/sites && DDS_SITE=<site> ../env/bin/gunicorn --pythonpath <app>/dev \
         -b 127.0.0.1:8000 -w 4 production_wsgi:application --preload
@@ -17,6 +18,7 @@ import os
 from werkzeug.middleware.shared_data import SharedDataMiddleware
 
 import frappe.app
+import dds_assistance.wsgi
 
 site = os.environ.get("DDS_SITE")
 if not site:
@@ -29,7 +31,7 @@ frappe.app._site = site
 frappe.app._sites_path = sites_path
 
 application = SharedDataMiddleware(
-	frappe.app.application,
+	dds_assistance.wsgi.application,
 	{
 		"/assets": os.path.join(sites_path, "assets"),
 		"/files": os.path.join(sites_path, site, "public", "files"),
