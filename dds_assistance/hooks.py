@@ -111,6 +111,9 @@ after_request = [
 	"dds_assistance.responses.hide_tracebacks",
 ]
 
+# the website's routes matched with a rule map kept per worker (Frappe builds it per request)
+website_path_resolver = ["dds_assistance.route_cache.resolve_path"]
+
 # Scheduled tasks
 # ---------------
 # Each job (``dds_assistance/jobs/``) selects its work from the current state and

@@ -263,10 +263,10 @@ def count_renewals(frappe) -> int:
 def restart_mariadb(
 	url: str, site: str, port: int, session: requests.Session, result: dict, root_password: str
 ) -> None:
-	answers, stop = [], threading.Event()
+	answers, probing_done = [], threading.Event()
 
 	def probe():
-		while not stop.is_set():
+		while not probing_done.is_set():
 			for path in ("/assistance", "/api/method/dds_assistance.api.portal.my_requests"):
 				try:
 					answer = session.get(url + path, timeout=10)
@@ -282,28 +282,30 @@ def restart_mariadb(
 	started = time.time()
 	# stopped by the server itself (the init script may not know how this one was
 	# started), then started again
-	stop = subprocess.run(
+	shutdown = subprocess.run(
 		["mysqladmin", "-uroot", f"-p{root_password}", "shutdown"], capture_output=True, text=True
 	)
 	restart = subprocess.run(["service", "mariadb", "start"], capture_output=True, text=True)
-	if stop.returncode:
-		restart = stop
+	if shutdown.returncode:
+		restart = shutdown
 	took = time.time() - started
 	if restart.returncode:
 		result["database restart"] = f"MariaDB did not restart: {(restart.stderr or restart.stdout)[-200:]}"
 	time.sleep(3)
-	stop.set()
+	probing_done.set()
 	thread.join()
 	statuses = {}
 	for _path, status, _ in answers:
 		statuses[status] = statuses.get(status, 0) + 1
 	tracebacks = sum(1 for *_, body in answers if "Traceback" in body)
+	bare = sum(1 for *_, body in answers if "Internal Server Error" in body)
 	unavailable = [body for _, status, body in answers if status == 503]
 	french = all("indisponible" in body for body in unavailable)
 	result.setdefault("database restart", "")
 	result["database restart"] += (
 		f"restart took {took:.1f} s; {len(answers)} probes, statuses {dict(sorted(statuses.items()))}; "
-		f"tracebacks: {tracebacks}; 503 answers in French with 'try again': {french}; "
+		f"tracebacks: {tracebacks}; the web server's bare 'Internal Server Error': {bare}; "
+		f"503 answers in French with 'try again': {french}; "
 		f"restarted: {supervise(site, port)}"
 	)
 	result["_db_window"] = (started - 1, time.time() + 1)

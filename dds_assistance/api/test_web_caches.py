@@ -1,0 +1,148 @@
+# Copyright (c) 2026, 3D Dental Store and contributors
+# For license information, please see license.txt
+
+"""What a web worker keeps between requests (issue "Run it the way production runs
+it": the load): the compiled Jinja templates (``template_cache.py``) — compiled once,
+again when their source changes — and the website's route map (``route_cache.py``) —
+every path resolved exactly as Frappe's own resolver resolves it, the map built once
+for the same rules."""
+
+from unittest import mock
+
+import frappe
+from frappe.utils.jinja import get_jenv
+from frappe.website import path_resolver
+from frappe.website.path_resolver import PathResolver, get_website_rules
+from jinja2 import DictLoader, Environment
+from werkzeug.routing.exceptions import RequestRedirect
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
+from dds_assistance import route_cache, template_cache, testing
+
+
+def sample_path(route: str) -> str:
+	"""A concrete path for a rule such as ``/orders/<path:name>``."""
+	parts = []
+	for part in route.strip("/").split("/"):
+		parts.append("SAMPLE-1" if part.startswith("<") else part)
+	return "/".join(parts)
+
+
+class TestCompiledTemplates(testing.AssistanceTestCase):
+	def new_request_environment(self):
+		"""What a request begins with: a Jinja environment of its own, then the hook."""
+		frappe.local.jenv = None
+		self.assertIn(
+			"dds_assistance.template_cache.share_compiled_templates", frappe.get_hooks("before_request")
+		)
+		template_cache.share_compiled_templates()
+		return get_jenv()
+
+	def tearDown(self):
+		frappe.local.jenv = None
+		super().tearDown()
+
+	def test_a_template_is_compiled_once_for_all_the_requests_of_the_worker(self):
+		template_cache.SHARED.clear()
+		first = self.new_request_environment()
+		with mock.patch.object(first, "compile", wraps=first.compile) as compiled:
+			first.get_template("templates/web.html")
+		self.assertTrue(compiled.called)
+		kept = dict(template_cache.SHARED.entries)
+		self.assertTrue(kept)
+
+		second = self.new_request_environment()
+		self.assertIsNot(second, first)
+		with mock.patch.object(second, "compile", wraps=second.compile) as compiled:
+			second.get_template("templates/web.html")
+		self.assertFalse(compiled.called)
+		self.assertEqual(template_cache.SHARED.entries, kept)
+
+	def test_an_edited_template_is_compiled_again(self):
+		sources = {"page.html": "Bonjour {{ name }}"}
+		cache = template_cache.ProcessBytecodeCache()
+
+		def render():
+			environment = Environment(loader=DictLoader(sources), bytecode_cache=cache)
+			return environment.get_template("page.html").render(name="Rouen")
+
+		self.assertEqual(render(), "Bonjour Rouen")
+		self.assertEqual(render(), "Bonjour Rouen")
+		self.assertEqual(len(cache.entries), 1)
+		sources["page.html"] = "Au revoir {{ name }}"
+		self.assertEqual(render(), "Au revoir Rouen")
+
+
+class TestWebRoutes(testing.AssistanceTestCase):
+	def request(self, path: str):
+		frappe.local.request = Request(EnvironBuilder(path="/" + path, method="GET").get_environ())
+		frappe.local.form_dict = frappe._dict()
+		frappe.local.no_cache = 0
+		frappe.flags.redirect_location = None
+
+	def resolve_both(self, path: str):
+		"""(endpoint, form) by Frappe's resolver, then by the app's."""
+		answers = []
+		for resolve in (path_resolver.resolve_path, route_cache.resolve_path):
+			self.request(path)
+			try:
+				answers.append((resolve(path), dict(frappe.local.form_dict), frappe.local.no_cache))
+			except RequestRedirect as redirect:  # Frappe's: its PathResolver turns it into a redirect
+				answers.append(("redirect", redirect.code, redirect.new_url))
+			except frappe.Redirect as redirect:  # the app's: Frappe's page server redirects
+				answers.append(("redirect", redirect.http_status_code, frappe.flags.redirect_location))
+		return answers
+
+	def tearDown(self):
+		frappe.local.request = None
+		super().tearDown()
+
+	def test_the_site_resolves_its_paths_through_the_kept_map(self):
+		self.assertEqual(
+			frappe.get_hooks("website_path_resolver"), ["dds_assistance.route_cache.resolve_path"]
+		)
+		self.request("assistance")
+		self.assertEqual(PathResolver("assistance").resolve()[0], "assistance")
+
+	def test_every_route_resolves_as_frappe_resolves_it(self):
+		rules = get_website_rules()
+		self.assertGreater(len(rules), 5)
+		paths = [sample_path(rule["from_route"]) for rule in rules]
+		paths += ["", "index", "index.html", "assistance", "assistance/ticket", "assistance/new.html"]
+		paths += ["no/such/page", "login", "me"]
+		for path in paths:
+			with self.subTest(path=path):
+				frappes, apps = self.resolve_both(path)
+				self.assertEqual(apps, frappes)
+
+	def test_the_map_is_built_once_for_the_same_rules_and_again_when_they_change(self):
+		rules = get_website_rules()
+		first = route_cache.route_map(rules)
+		self.assertIs(route_cache.route_map(get_website_rules()), first)
+		changed = [*rules, {"from_route": "/dds-sample/<name>", "to_route": "dds-sample"}]
+		other = route_cache.route_map(changed)
+		self.assertIsNot(other, first)
+		self.request("dds-sample/X-1")
+		self.assertEqual(
+			other.bind_to_environ(frappe.local.request.environ).match("/dds-sample/X-1")[0], "dds-sample"
+		)
+
+	def test_the_defaults_of_a_rule_are_the_requests_own_copy(self):
+		rules = [
+			{
+				"from_route": "/dds-orders/<path:name>",
+				"to_route": "order",
+				"defaults": {"parents": [{"route": "orders"}]},
+			}
+		]
+		frappe.cache.set_value("website_route_rules", rules)
+		try:
+			self.request("dds-orders/SO-1")
+			self.assertEqual(route_cache.resolve_path("dds-orders/SO-1"), "order")
+			self.assertEqual(frappe.local.form_dict.name, "SO-1")
+			frappe.local.form_dict.parents.append({"route": "changed"})
+			kept = next(route_cache.route_map(rules).iter_rules())
+			self.assertEqual(kept.defaults["parents"], [{"route": "orders"}])
+		finally:
+			frappe.cache.delete_value("website_route_rules")
