@@ -113,6 +113,8 @@ after_request = [
 
 # the website's routes matched with a rule map kept per worker (Frappe builds it per request)
 website_path_resolver = ["dds_assistance.route_cache.resolve_path"]
+# the app's own pages rendered without trying the web forms' routes first
+page_renderer = ["dds_assistance.page_renderer.PortalPage"]
 
 # Scheduled tasks
 # ---------------

@@ -3,22 +3,25 @@
 
 """What a web worker keeps between requests (issue "Run it the way production runs
 it": the load): the compiled Jinja templates (``template_cache.py``) — compiled once,
-again when their source changes — and the website's route map (``route_cache.py``) —
-every path resolved exactly as Frappe's own resolver resolves it, the map built once
-for the same rules."""
+again when their source changes, templates made from a string included — the
+website's route map (``route_cache.py``) — every path resolved exactly as Frappe's
+own resolver resolves it, the map built once for the same rules — and the app's
+pages rendered without trying the web forms' routes (``page_renderer.py``)."""
 
 from unittest import mock
 
 import frappe
 from frappe.utils.jinja import get_jenv
 from frappe.website import path_resolver
+from frappe.website.page_renderers.template_page import TemplatePage
+from frappe.website.page_renderers.web_form import WebFormPage
 from frappe.website.path_resolver import PathResolver, get_website_rules
 from jinja2 import DictLoader, Environment
 from werkzeug.routing.exceptions import RequestRedirect
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from dds_assistance import route_cache, template_cache, testing
+from dds_assistance import page_renderer, route_cache, template_cache, testing
 
 
 def sample_path(route: str) -> str:
@@ -58,6 +61,28 @@ class TestCompiledTemplates(testing.AssistanceTestCase):
 			second.get_template("templates/web.html")
 		self.assertFalse(compiled.called)
 		self.assertEqual(template_cache.SHARED.entries, kept)
+
+	def test_a_template_made_from_a_string_is_compiled_once_and_takes_its_requests_globals(self):
+		template_cache.FROM_STRING.clear()
+		source = "<p>{{ _('Subject') }} {{ city }} {{ marker }}</p>"
+		first = self.new_request_environment()
+		first.globals["marker"] = "first"
+		with mock.patch.object(first, "compile", wraps=first.compile) as compiled:
+			self.assertEqual(
+				frappe.render_template(source, {"city": "Rouen"}), f"<p>{frappe._('Subject')} Rouen first</p>"
+			)
+		self.assertEqual(compiled.call_count, 1)
+
+		second = self.new_request_environment()
+		second.globals["marker"] = "second"
+		with mock.patch.object(second, "compile", wraps=second.compile) as compiled:
+			self.assertEqual(
+				frappe.render_template(source, {"city": "Caen"}), f"<p>{frappe._('Subject')} Caen second</p>"
+			)
+			# another source, another compilation
+			self.assertEqual(frappe.render_template("{{ city }}!", {"city": "Caen"}), "Caen!")
+		self.assertEqual(compiled.call_count, 1)
+		self.assertEqual(len(template_cache.FROM_STRING), 2)
 
 	def test_an_edited_template_is_compiled_again(self):
 		sources = {"page.html": "Bonjour {{ name }}"}
@@ -146,3 +171,39 @@ class TestWebRoutes(testing.AssistanceTestCase):
 			self.assertEqual(kept.defaults["parents"], [{"route": "orders"}])
 		finally:
 			frappe.cache.delete_value("website_route_rules")
+
+
+class TestPortalPages(testing.AssistanceTestCase):
+	def setUp(self):
+		super().setUp()
+		frappe.local.request = Request(EnvironBuilder(path="/", method="GET").get_environ())
+		frappe.local.form_dict = frappe._dict()
+
+	def tearDown(self):
+		frappe.local.request = None
+		super().tearDown()
+
+	def test_the_apps_pages_are_rendered_as_frappe_would_without_trying_the_web_forms(self):
+		self.assertEqual(frappe.get_hooks("page_renderer"), ["dds_assistance.page_renderer.PortalPage"])
+		pages = ["assistance", "assistance/new", "assistance/ticket", "assistance/complaints"]
+		pages += ["assistance/session", "assistance/subscription", "assistance/terms"]
+		for path in pages:
+			with self.subTest(path=path), mock.patch.object(WebFormPage, "can_render") as web_form:
+				endpoint, renderer = PathResolver(path).resolve()
+				self.assertIsInstance(renderer, page_renderer.PortalPage)
+				web_form.assert_not_called()
+				frappes = TemplatePage(endpoint)
+				self.assertTrue(frappes.can_render())
+				self.assertEqual(renderer.template_path, frappes.template_path)
+				self.assertEqual(renderer.basepath, frappes.basepath)
+
+	def test_other_paths_go_to_frappes_renderers(self):
+		self.assertIn(
+			"address", [form.route for form in frappe.get_all("Web Form", ["route"], {"published": 1})]
+		)
+		for path, expected in (("address", WebFormPage), ("login", TemplatePage), ("me", TemplatePage)):
+			with self.subTest(path=path):
+				_endpoint, renderer = PathResolver(path).resolve()
+				self.assertIs(type(renderer), expected)
+		self.assertFalse(page_renderer.PortalPage("login").can_render())
+		self.assertFalse(page_renderer.PortalPage("no/such/page").can_render())
