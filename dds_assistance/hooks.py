@@ -111,6 +111,9 @@ after_request = [
 	"dds_assistance.responses.hide_tracebacks",
 ]
 
+# a page's failure noted when it was the database out of reach (answer_unavailable)
+update_website_context = ["dds_assistance.responses.note_lost_database"]
+
 # the website's routes matched with a rule map kept per worker (Frappe builds it per request)
 website_path_resolver = ["dds_assistance.route_cache.resolve_path"]
 # the app's own pages rendered without trying the web forms' routes first

@@ -6,6 +6,7 @@ import html
 import json
 import os
 import re
+import sys
 
 import frappe
 from frappe import _
@@ -76,12 +77,53 @@ def hide_tracebacks(response=None, request=None):
 			response.set_data(TRACEBACK_BLOCK.sub("", body))
 
 
+# the MariaDB client's "cannot connect", "server gone away", "connection lost"
+CONNECTION_ERRORS = frozenset({2002, 2003, 2005, 2006, 2013, 2055})
+# the database client's errors as Frappe names them in a call's JSON error
+DATABASE_ERROR_TYPES = frozenset({"OperationalError", "InterfaceError"})
+# a database server up for less than this was restarting while such a call failed
+RESTART_WINDOW_SECONDS = 60
+
+
+def database_unreachable(error: BaseException) -> bool:
+	"""Whether ``error``, or one it was raised while handling, says the database
+	could not be reached (not an error of a query: a refused or lost connection)."""
+	seen = set()
+	while error is not None and id(error) not in seen:
+		seen.add(id(error))
+		if isinstance(error, ConnectionError):
+			return True
+		code = error.args[0] if error.args else None
+		if type(error).__name__ in ("OperationalError", "InterfaceError") and code in CONNECTION_ERRORS:
+			return True
+		error = error.__cause__ or error.__context__
+	return False
+
+
+def note_lost_database(context=None):
+	"""update_website_context: Frappe renders its error page while it handles the
+	failure of a page; a failure that was the database being out of reach is noted for
+	``answer_unavailable`` — the database may be back by the time the page is made."""
+	error = sys.exc_info()[1]
+	if error is not None and database_unreachable(error):
+		frappe.local.flags.database_was_unreachable = True
+
+
 def answer_unavailable(response=None, request=None):
 	"""A server error while the database cannot be reached (a restart, a failover)
-	becomes the 503 "try again" answer. What fails before Frappe can make a response —
-	its error page and its rollback need the database too — is answered the same by
-	the app's web entry point, ``dds_assistance.wsgi``."""
-	if response is None or response.status_code < 500 or _database_reachable():
+	becomes the 503 "try again" answer — whether it is still out of reach, or was when
+	the request failed: a page's failure noted as such, or a call's that Frappe reports
+	as an error of the database client while the server has just started. What
+	fails before Frappe can make a response — its error page and its rollback need the
+	database too — is answered the same by the app's web entry point,
+	``dds_assistance.wsgi``."""
+	if response is None or response.status_code < 500:
+		return
+	if not (
+		frappe.local.flags.get("database_was_unreachable")
+		or not _database_reachable()
+		or (_database_error_reported() and _database_just_started())
+	):
 		return
 	language = _site_language()
 	fill_unavailable(
@@ -90,6 +132,28 @@ def answer_unavailable(response=None, request=None):
 		translate=lambda text: _(text, lang=language),
 		lang=language,
 	)
+
+
+def _database_error_reported() -> bool:
+	"""Whether Frappe's JSON error names an error of the database client (tracebacks
+	are not shown to clients, so its type is all a call's answer says)."""
+	response = getattr(frappe.local, "response", None) or {}
+	types = {response.get("exc_type")}
+	types.update(error.get("type") for error in response.get("errors") or [] if isinstance(error, dict))
+	return bool(types & DATABASE_ERROR_TYPES)
+
+
+def _database_just_started() -> bool:
+	uptime = _database_uptime()
+	return uptime is not None and uptime < RESTART_WINDOW_SECONDS
+
+
+def _database_uptime() -> int | None:
+	"""Seconds since the database server started."""
+	try:
+		return int(frappe.db.sql("show global status like 'Uptime'")[0][1])
+	except Exception:
+		return None
 
 
 def wants_json(request) -> bool:

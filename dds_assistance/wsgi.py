@@ -28,10 +28,8 @@ import frappe.app
 from frappe.translate import get_translation_dict_from_file
 from werkzeug.wrappers import Request, Response
 
-from dds_assistance.responses import fill_unavailable, wants_json
+from dds_assistance.responses import database_unreachable, fill_unavailable, wants_json
 
-# the MariaDB client's "cannot connect", "server gone away", "connection lost"
-CONNECTION_ERRORS = frozenset({2002, 2003, 2005, 2006, 2013, 2055})
 LANGUAGES = ("fr", "en")
 
 
@@ -54,21 +52,6 @@ def application(environ, start_response):
 		)
 		_release_request()
 		return response(environ, start_response)
-
-
-def database_unreachable(error: BaseException) -> bool:
-	"""Whether ``error``, or one it was raised while handling, says the database
-	could not be reached (not an error of a query: a refused or lost connection)."""
-	seen = set()
-	while error is not None and id(error) not in seen:
-		seen.add(id(error))
-		if isinstance(error, ConnectionError):
-			return True
-		code = error.args[0] if error.args else None
-		if type(error).__name__ in ("OperationalError", "InterfaceError") and code in CONNECTION_ERRORS:
-			return True
-		error = error.__cause__ or error.__context__
-	return False
 
 
 def _language(request: Request) -> str:

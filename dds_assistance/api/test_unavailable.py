@@ -8,16 +8,21 @@ runs it": faults during the load).
 
 The application under test is the one served (``dds_assistance.wsgi``), called the way
 a server calls it; the database is made unreachable for its requests only, by Frappe's
-own ``FRAPPE_DB_PORT`` pointing at a port where nothing listens."""
+own ``FRAPPE_DB_PORT`` pointing at a port where nothing listens. A request can also
+fail on the lost database and find it back before it answers (a restart of a second
+or two): what Frappe makes of that failure — its error page, its JSON error — is the
+same "try again"."""
 
 import contextlib
 import io
 import os
 import socket
+from unittest import mock
 
 import frappe
+import pymysql
 
-from dds_assistance import testing, wsgi
+from dds_assistance import responses, testing, wsgi
 from dds_assistance.testing import WebClient
 
 FRENCH_TITLE = "Service momentanément indisponible"
@@ -145,15 +150,50 @@ class TestDatabaseUnreachable(testing.AssistanceTestCase):
 
 	def test_other_failures_are_not_taken_for_an_unreachable_database(self):
 		lost = Exception("boom")
-		self.assertFalse(wsgi.database_unreachable(lost))
+		self.assertFalse(responses.database_unreachable(lost))
 		try:
 			try:
 				raise ConnectionRefusedError(111, "Connection refused")
 			except ConnectionRefusedError:
 				raise RuntimeError("while rendering the error page")  # noqa: B904
 		except RuntimeError as error:
-			self.assertTrue(wsgi.database_unreachable(error))
+			self.assertTrue(responses.database_unreachable(error))
 		syntax = type("OperationalError", (Exception,), {})(1064, "You have an error in your SQL syntax")
-		self.assertFalse(wsgi.database_unreachable(syntax))
+		self.assertFalse(responses.database_unreachable(syntax))
 		gone = type("OperationalError", (Exception,), {})(2006, "MySQL server has gone away")
-		self.assertTrue(wsgi.database_unreachable(gone))
+		self.assertTrue(responses.database_unreachable(gone))
+
+	def fail(self, page_error, call_error, uptime: int):
+		"""(page, call): the portal's list page and call, each failing with its error in
+		the middle of the request, on a database server up for ``uptime`` seconds."""
+		client = self.client()
+		with (
+			contextlib.redirect_stderr(io.StringIO()),
+			mock.patch("dds_assistance.responses._database_uptime", return_value=uptime),
+		):
+			with mock.patch("dds_assistance.portal.my_overview", side_effect=page_error):
+				page = client.open("/assistance", method="GET", headers={"Accept": "text/html"})
+			with mock.patch("dds_assistance.api.portal.client_tickets", side_effect=call_error):
+				call = client.call("dds_assistance.api.portal.my_requests", "GET")
+		return page, call
+
+	def test_a_request_that_failed_on_the_lost_database_answers_try_again_though_it_is_back(self):
+		lost = pymysql.err.OperationalError(2013, "Lost connection to server during query")
+		# the page: Frappe renders its error page on the database that is back (the
+		# failure is noted, whatever the uptime); the call: Frappe's JSON error names the
+		# database client's error, and the server that answers again has just started
+		page, call = self.fail(lost, lost, uptime=3)
+		self.assert_try_again(page, False)
+		self.assert_try_again(call, True)
+		page, _call = self.fail(lost, lost, uptime=86400)
+		self.assert_try_again(page, False)
+		self.assertGreater(responses._database_uptime(), 0)
+
+	def test_a_failure_of_a_query_stays_a_server_error(self):
+		syntax = pymysql.err.ProgrammingError(1064, "You have an error in your SQL syntax")
+		unknown = pymysql.err.OperationalError(1054, "Unknown column 'x' in 'field list'")
+		# the database client's error, on a server up for a day
+		for response in self.fail(syntax, unknown, uptime=86400):
+			with self.subTest(mimetype=response.mimetype):
+				self.assertEqual(response.status_code, 500)
+				self.assertNotIn("Traceback", response.get_data(as_text=True))
