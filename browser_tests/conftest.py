@@ -228,8 +228,18 @@ class Desk(Portal):
 			self.settle()
 
 	def close_dialog(self):
+		"""Close the open dialog as a person would: Escape once it has finished
+		appearing (Bootstrap ignores the key while the dialog fades in), else its
+		close button."""
+		from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+		self.page.wait_for_timeout(500)  # the dialog's fade-in
 		self.page.keyboard.press("Escape")
-		self.page.wait_for_selector(".modal.show", state="detached", timeout=5_000)
+		try:
+			self.page.wait_for_selector(".modal.show", state="detached", timeout=2_000)
+		except PlaywrightTimeoutError:
+			self.page.locator(".modal.show .btn-modal-close:visible").first.click()
+			self.page.wait_for_selector(".modal.show", state="detached", timeout=5_000)
 
 	def set_values(self, values: dict):
 		self.page.evaluate("(values) => cur_frm.set_value(values)", values)
