@@ -79,7 +79,8 @@ def hide_tracebacks(response=None, request=None):
 
 # the MariaDB client's "cannot connect", "server gone away", "connection lost"
 CONNECTION_ERRORS = frozenset({2002, 2003, 2005, 2006, 2013, 2055})
-# the database client's errors as Frappe names them in a call's JSON error
+# the database client's errors that carry those codes (their names, as Frappe's JSON
+# error gives them too)
 DATABASE_ERROR_TYPES = frozenset({"OperationalError", "InterfaceError"})
 # a database server up for less than this was restarting while such a call failed
 RESTART_WINDOW_SECONDS = 60
@@ -94,7 +95,7 @@ def database_unreachable(error: BaseException) -> bool:
 		if isinstance(error, ConnectionError):
 			return True
 		code = error.args[0] if error.args else None
-		if type(error).__name__ in ("OperationalError", "InterfaceError") and code in CONNECTION_ERRORS:
+		if type(error).__name__ in DATABASE_ERROR_TYPES and code in CONNECTION_ERRORS:
 			return True
 		error = error.__cause__ or error.__context__
 	return False
