@@ -82,6 +82,9 @@ CONNECTION_ERRORS = frozenset({2002, 2003, 2005, 2006, 2013, 2055})
 # the database client's errors that carry those codes (their names, as Frappe's JSON
 # error gives them too)
 DATABASE_ERROR_TYPES = frozenset({"OperationalError", "InterfaceError"})
+# what the database client raises on a connection it has already closed — a lost one:
+# Frappe's rollback at the end of a write meets it after the server went away
+CLOSED_CONNECTION_ERROR = "InterfaceError"
 # a database server up for less than this was restarting while such a call failed
 RESTART_WINDOW_SECONDS = 60
 
@@ -96,6 +99,8 @@ def database_unreachable(error: BaseException) -> bool:
 			return True
 		code = error.args[0] if error.args else None
 		if type(error).__name__ in DATABASE_ERROR_TYPES and code in CONNECTION_ERRORS:
+			return True
+		if type(error).__name__ == CLOSED_CONNECTION_ERROR and code == 0:
 			return True
 		error = error.__cause__ or error.__context__
 	return False

@@ -189,6 +189,31 @@ class TestDatabaseUnreachable(testing.AssistanceTestCase):
 		self.assert_try_again(page, False)
 		self.assertGreater(responses._database_uptime(), 0)
 
+	def test_a_write_whose_connection_was_lost_answers_try_again(self):
+		# the connection lost in the middle of a write: Frappe answers the failure, then
+		# rolls the write back on the connection the client has closed — the error of
+		# that rollback escapes Frappe (the load's database restart met it on an accept)
+		def lose_connection(*args, **kwargs):
+			frappe.db._conn.close()
+			raise pymysql.err.OperationalError(2013, "Lost connection to server during query")
+
+		client = self.client()
+		with (
+			contextlib.redirect_stderr(io.StringIO()),
+			mock.patch("dds_assistance.api.portal.refuse_if_suspended", side_effect=lose_connection),
+		):
+			response = client.call(
+				"dds_assistance.api.portal.create_request",
+				description=testing.DESCRIPTION,
+				subject="Écrit quand la connexion est perdue",
+				serial_no="SN-503",
+				equipment_reference="exocad",
+			)
+		self.assert_try_again(response, True)
+		closed = pymysql.err.InterfaceError(0, "")
+		self.assertTrue(responses.database_unreachable(closed))
+		self.assertFalse(responses.database_unreachable(pymysql.err.InterfaceError(1, "other")))
+
 	def test_a_failure_of_a_query_stays_a_server_error(self):
 		syntax = pymysql.err.ProgrammingError(1064, "You have an error in your SQL syntax")
 		unknown = pymysql.err.OperationalError(1054, "Unknown column 'x' in 'field list'")
