@@ -99,10 +99,12 @@ has_permission = {
 }
 
 # Every request: the arguments of the app's endpoints checked (400, translated),
+# website pages without the desk's app list for who cannot open the desk,
 # tracebacks hidden from clients; every response: stored files never served as
 # pages, SVG, XML or scripts; "try again" while the database is unreachable
 before_request = [
 	"dds_assistance.template_cache.share_compiled_templates",
+	"dds_assistance.website_boot.install",
 	"dds_assistance.endpoints.check_call",
 ]
 after_request = [

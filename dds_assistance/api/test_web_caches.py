@@ -6,13 +6,19 @@ it": the load): the compiled Jinja templates (``template_cache.py``) — compile
 again when their source changes, templates made from a string included — the
 website's route map (``route_cache.py``) — every path resolved exactly as Frappe's
 own resolver resolves it, the map built once for the same rules — and the app's
-pages rendered without trying the web forms' routes (``page_renderer.py``)."""
+pages rendered without trying the web forms' routes (``page_renderer.py``), with
+Frappe's standard navbar and footer included, not parsed again as web blocks
+(``www/assistance/_base.html``)."""
 
+import re
 from unittest import mock
 
 import frappe
+from bs4 import BeautifulSoup
 from frappe.utils.jinja import get_jenv
+from frappe.utils.jinja_globals import web_block
 from frappe.website import path_resolver
+from frappe.website.doctype.web_page import web_page
 from frappe.website.page_renderers.template_page import TemplatePage
 from frappe.website.page_renderers.web_form import WebFormPage
 from frappe.website.path_resolver import PathResolver, get_website_rules
@@ -22,6 +28,11 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from dds_assistance import page_renderer, route_cache, template_cache, testing
+
+
+def markup(element) -> str:
+	"""An element's HTML, without the blank space between its tags."""
+	return re.sub(r">\s+<", "><", str(element))
 
 
 def sample_path(route: str) -> str:
@@ -207,3 +218,46 @@ class TestPortalPages(testing.AssistanceTestCase):
 				self.assertIs(type(renderer), expected)
 		self.assertFalse(page_renderer.PortalPage("login").can_render())
 		self.assertFalse(page_renderer.PortalPage("no/such/page").can_render())
+
+	def render_list_page(self):
+		"""(page, its context): the portal's list page as its client sees it."""
+		frappe.set_user(testing.portal_fixture()["user_a"])
+		try:
+			_endpoint, renderer = PathResolver("assistance").resolve()
+			with mock.patch.object(
+				web_page, "get_web_blocks_html", wraps=web_page.get_web_blocks_html
+			) as blocks:
+				html = renderer.render().get_data(as_text=True)
+			return html, renderer.context, blocks.called
+		finally:
+			frappe.set_user("Administrator")
+
+	def test_the_standard_navbar_and_footer_are_frappes_without_parsing_web_blocks(self):
+		html, context, parsed = self.render_list_page()
+		self.assertFalse(parsed)
+		page = BeautifulSoup(html, "html.parser")
+		for template, tag in (("Standard Navbar", "nav"), ("Standard Footer", "footer")):
+			with self.subTest(template=template):
+				frappes = BeautifulSoup(
+					web_block(
+						template, values=context, add_container=0, add_top_padding=0, add_bottom_padding=0
+					),
+					"html.parser",
+				)
+				# the same markup; a script of the block (ERPNext's newsletter form in the
+				# footer) stays where it is written, where Frappe moves it after the block
+				scripts = [script.extract().string for script in page.find(tag).find_all("script")]
+				self.assertEqual(scripts, [script.string for script in frappes.find_all("script")])
+				self.assertIsNotNone(frappes.find(tag))
+				self.assertEqual(markup(page.find(tag)), markup(frappes.find(tag)))
+
+	def test_a_navbar_chosen_in_the_website_settings_is_kept(self):
+		frappe.db.set_single_value("Website Settings", "navbar_template", "Primary Navbar")
+		frappe.clear_document_cache("Website Settings", "Website Settings")
+		try:
+			html, _context, parsed = self.render_list_page()
+		finally:
+			frappe.db.set_single_value("Website Settings", "navbar_template", None)
+			frappe.clear_document_cache("Website Settings", "Website Settings")
+		self.assertTrue(parsed)
+		self.assertIn('<nav class="navbar navbar-primary', html)
