@@ -10,7 +10,7 @@ from email.utils import getaddresses, parseaddr
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime, nowdate
+from frappe.utils import cint, now_datetime, nowdate
 
 from dds_assistance import clients, payments
 from dds_assistance.business_calendar import time_to_due
@@ -106,9 +106,16 @@ def suspension_message(customer: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------- reads (portal pages)
-def my_overview() -> dict:
+LIST_PAGE_LENGTH = 20  # requests per page of the portal's list
+
+
+def my_overview(start=0) -> dict:
+	"""The list page: the client's requests, newest first, ``LIST_PAGE_LENGTH`` from
+	``start`` (a page's link; past the last page, the last page; not a number, the first)."""
 	customer = client()
-	tickets = client_tickets(customer, 0, 200)
+	total = frappe.db.count("Assistance Ticket", {"customer": customer})
+	start = min(max(cint(start), 0), max(total - 1, 0) // LIST_PAGE_LENGTH * LIST_PAGE_LENGTH)
+	tickets = client_tickets(customer, start, LIST_PAGE_LENGTH)
 	for ticket in tickets:
 		if ticket.response_due and not ticket.first_responded_on:
 			overdue, _span, text = time_to_due(ticket.response_due)
@@ -118,6 +125,13 @@ def my_overview() -> dict:
 		"customer_name": frappe.db.get_value("Customer", customer, "customer_name"),
 		"client_number": frappe.db.get_value("Customer", customer, "dds_client_number"),
 		"tickets": tickets,
+		"page": {
+			"first": start + 1,
+			"last": start + len(tickets),
+			"total": total,
+			"newer": max(start - LIST_PAGE_LENGTH, 0) if start else None,
+			"older": start + LIST_PAGE_LENGTH if start + LIST_PAGE_LENGTH < total else None,
+		},
 		"suspended": suspension_message(customer),
 	}
 

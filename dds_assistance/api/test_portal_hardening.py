@@ -178,3 +178,34 @@ class TestAUserOfTwoClients(testing.AssistanceTestCase):
 		self.assertIn('id="dds-client"', html)
 		self.assertIn(self.second, html)
 		self.assertNotIn(self.stranger, html)
+
+
+class TestLongHistory(testing.AssistanceTestCase):
+	client_prefix = "Labo Historique"
+
+	def test_a_long_history_is_listed_a_page_at_a_time(self):
+		made = {self.ticket(subject=f"Demande {n}").name for n in range(pages.LIST_PAGE_LENGTH + 5)}
+		frappe.db.commit()
+		frappe.set_user(self.user)
+		first = pages.my_overview()
+		self.assertEqual(len(first["tickets"]), pages.LIST_PAGE_LENGTH)
+		self.assertEqual(first["page"], {"first": 1, "last": 20, "total": 25, "newer": None, "older": 20})
+		second = pages.my_overview("20")
+		self.assertEqual(second["page"], {"first": 21, "last": 25, "total": 25, "newer": 0, "older": None})
+		self.assertEqual({t.name for t in first["tickets"]} | {t.name for t in second["tickets"]}, made)
+		self.assertFalse({t.name for t in first["tickets"]} & {t.name for t in second["tickets"]})
+		# a link made by hand: past the end, the last page; not a number, the first
+		self.assertEqual(pages.my_overview("400")["page"]["first"], 21)
+		self.assertEqual(pages.my_overview("-3")["page"]["first"], 1)
+		self.assertEqual(pages.my_overview("deux")["page"]["first"], 1)
+
+		frappe.form_dict.start = "20"
+		try:
+			html = render_portal_page("index")
+		finally:
+			frappe.form_dict.pop("start", None)
+		self.assertIn("Requests 21–25 of 25", html)
+		self.assertIn('href="/assistance">Newer requests', html)
+		self.assertNotIn("Older requests", html)
+		html = render_portal_page("index")
+		self.assertIn('href="/assistance?start=20">Older requests', html)
