@@ -50,12 +50,8 @@ def get_default_path(apps=None) -> str | None:
 def outside_the_desk() -> bool:
 	"""Whether the session's user cannot open the desk and no app offers them a home
 	elsewhere — their list of apps is empty."""
-	if frappe.session.user == "Administrator":
-		return False
-	if (
-		frappe.session.user != "Guest"
-		and frappe.get_cached_value("User", frappe.session.user, "user_type") == "System User"
-	):
+	# Administrator is a System User; Guest, a Website User
+	if frappe.get_cached_value("User", frappe.session.user, "user_type") == "System User":
 		return False
 	return all(
 		DESK_ROUTE.match((entry or {}).get("route") or "/apps")
