@@ -23,10 +23,41 @@ CLIENTS = (
 )
 TECHNICIAN = "technicien@3ddentalstore.example"
 AGENT = "support@3ddentalstore.example"
+MANAGER = "responsable@3ddentalstore.example"
+ACCOUNTANT = "comptable@3ddentalstore.example"
+# the back office's demo accounts, each with the roles of its job
+STAFF = (
+	(AGENT, ["Assistance Agent"], "agent"),
+	(TECHNICIAN, ["Assistance Technician"], "technicien"),
+	(MANAGER, ["Assistance Agent", "Assistance Manager"], "responsable"),
+	(ACCOUNTANT, ["Accounts User", "Accounts Manager"], "comptable"),
+)
+
+
+def make_staff():
+	for email, roles, _ in STAFF:
+		new = not frappe.db.exists("User", email)
+		records.ensure_staff_user(email, roles)
+		if new:
+			user = frappe.get_doc("User", email)
+			user.new_password = PASSWORD
+			user.language = "fr"
+			user.save(ignore_permissions=True)
+
+
+def logins(url: str = "") -> list[str]:
+	"""What ``dev/setup`` prints: where to go and who to log in as."""
+	lines = [f"Desk:   {url}/app   (password {PASSWORD})"]
+	lines += [f"  {job:<12} {email}" for email, _, job in STAFF]
+	lines.append(f"Portal: {url}/assistance   (password {PASSWORD})")
+	lines += [f"  {name:<30} {email}" for name, _, email in CLIENTS]
+	return lines
 
 
 def make_demo_data() -> dict:
 	if frappe.db.exists("Customer", CLIENTS[0][0]):
+		make_staff()
+		frappe.db.commit()
 		print("Demo data is already there.")
 		return {"created": False}
 	records.ensure_system_defaults()
@@ -44,8 +75,7 @@ def make_demo_data() -> dict:
 		user.new_password = PASSWORD
 		user.language = "fr"
 		user.save(ignore_permissions=True)
-	records.ensure_staff_user(TECHNICIAN, ["Assistance Technician"])
-	records.ensure_staff_user(AGENT, ["Assistance Agent", "Assistance Manager"])
+	make_staff()
 	frappe.get_doc(
 		{
 			"doctype": "Technician Authorisation",

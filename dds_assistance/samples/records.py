@@ -11,6 +11,7 @@ Every function is idempotent.
 import hashlib
 
 import frappe
+from frappe import _
 from frappe.utils import getdate, nowdate
 from stdnum import luhn
 
@@ -52,7 +53,9 @@ def ensure_system_defaults():
 
 
 def ensure_masters():
-	if frappe.db.exists("Item Group", "All Item Groups") and frappe.db.exists("Warehouse Type", "Transit"):
+	if frappe.is_setup_complete() or (
+		frappe.db.exists("Item Group", "All Item Groups") and frappe.db.exists("Warehouse Type", "Transit")
+	):
 		return
 	from erpnext.setup.setup_wizard.operations.install_fixtures import install
 
@@ -152,9 +155,11 @@ def ensure_fiscal_year(year: int):
 def ensure_tax_template() -> str:
 	account = f"TVA collectée - {ABBR}"
 	if not frappe.db.exists("Account", account):
+		# the chart's tax group ("Duties and Taxes", or its translation when the setup
+		# wizard ran in French)
 		parent = frappe.db.get_value(
-			"Account", {"company": COMPANY, "account_name": "Duties and Taxes", "is_group": 1}
-		)
+			"Account", {"company": COMPANY, "account_type": "Tax", "is_group": 1}
+		) or frappe.db.get_value("Account", {"company": COMPANY, "account_name": "Duties and Taxes", "is_group": 1})
 		frappe.get_doc(
 			{
 				"doctype": "Account",
@@ -185,6 +190,15 @@ def ensure_tax_template() -> str:
 	return TAX_TEMPLATE
 
 
+def item_group(name: str) -> str:
+	"""ERPNext's Item Group ``name``, under its translated name when the setup wizard
+	ran in another language; the root group otherwise."""
+	for candidate in (name, _(name)):
+		if frappe.db.exists("Item Group", candidate):
+			return candidate
+	return frappe.db.get_value("Item Group", {"is_group": 1, "parent_item_group": ("in", ("", None))})
+
+
 def ensure_service_item(code: str, name: str) -> str:
 	if not frappe.db.exists("Item", code):
 		frappe.get_doc(
@@ -192,8 +206,9 @@ def ensure_service_item(code: str, name: str) -> str:
 				"doctype": "Item",
 				"item_code": code,
 				"item_name": name,
-				"item_group": "Services",
-				"stock_uom": "Nos",
+				"item_group": item_group("Services"),
+				# ERPNext's default unit ("Nos", or its translation)
+				"stock_uom": frappe.db.get_single_value("Stock Settings", "stock_uom") or "Nos",
 				"is_stock_item": 0,
 				"include_item_in_manufacturing": 0,
 			}
