@@ -23,20 +23,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dds_assistance.core.payments import match, parse_camt053  # noqa: E402
-from dds_assistance.test_data import camt  # noqa: E402
+from dds_assistance.core.camt053 import parse_camt053  # noqa: E402
+from dds_assistance.core.transfer_matching import match
+from dds_assistance.samples import camt_files  # noqa: E402
 
 
 def run(count: int, version: str, anomalies: float) -> dict:
-	invoices = camt.invoices(count)
-	entries = camt.payments_for(invoices, count, anomalies=anomalies, batch_size=3)
-	xml = camt.write_camt053(entries, version=version)
+	invoices = camt_files.invoices(count)
+	entries = camt_files.payments_for(invoices, count, anomalies=anomalies, batch_size=3)
+	xml = camt_files.write_camt053(entries, version=version)
 	began = time.perf_counter()
 	statement = parse_camt053(xml)
 	parsed = time.perf_counter()
 	decisions = match(statement.transactions, invoices)
 	matched = time.perf_counter()
-	expected = camt.expected_outcomes(entries)
+	expected = camt_files.expected_outcomes(entries)
 	return {
 		"count": count,
 		"bytes": len(xml),

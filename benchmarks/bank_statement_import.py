@@ -37,7 +37,7 @@ CLIENTS = 20
 def seed(frappe, count: int, tag: str) -> list:
 	"""``count`` accepted on-demand tickets of ``CLIENTS`` clients: their open invoices."""
 	from dds_assistance.api import ticket as ticket_api
-	from dds_assistance.core import payments as p
+	from dds_assistance.core import transfer_matching
 	from dds_assistance.samples import records
 
 	customers = [
@@ -58,18 +58,22 @@ def seed(frappe, count: int, tag: str) -> list:
 			}
 		).insert()
 		invoice = ticket_api.accept(ticket.name)["sales_invoice"]
-		invoices.append(p.OpenInvoice(invoice, customers[k % CLIENTS], 100, 100, ticket=ticket.name))
+		invoices.append(
+			transfer_matching.OpenInvoice(invoice, customers[k % CLIENTS], 100, 100, ticket=ticket.name)
+		)
 		frappe.db.commit()
 	return invoices
 
 
 def statement_xml(invoices, count: int, tag: str, day) -> tuple[bytes, list]:
-	from dds_assistance.test_data import camt
+	from dds_assistance.samples import camt_files
 
-	entries = camt.payments_for(invoices, count, anomalies=0.1, booking_date=day)
+	entries = camt_files.payments_for(invoices, count, anomalies=0.1, booking_date=day)
 	for entry in entries:  # the bank's references of this run
 		entry.reference = f"{PREFIX}{tag}-{entry.reference}"
-	return camt.write_camt053(entries, statement_id=f"{PREFIX}{tag}"), camt.expected_outcomes(entries)
+	return camt_files.write_camt053(entries, statement_id=f"{PREFIX}{tag}"), camt_files.expected_outcomes(
+		entries
+	)
 
 
 def timed_recording(bank):

@@ -50,9 +50,9 @@ def main():
 	frappe.flags.mute_emails = True
 	from frappe.utils.pdf import get_pdf
 
-	from dds_assistance import facturx_pdf, testing
-	from dds_assistance.core import einvoice as core
-	from dds_assistance.integrations import einvoice
+	from dds_assistance.core import cii_xml
+	from dds_assistance.integrations import einvoice, facturx_pdf
+	from dds_assistance.samples import testing
 
 	files = []
 	try:
@@ -63,7 +63,7 @@ def main():
 
 		html = einvoice.printed_html(invoice)
 		printed = get_pdf(html)
-		xml = core.build_cii_xml(einvoice.einvoice_of(invoice))
+		xml = cii_xml.build_cii_xml(einvoice.einvoice_of(invoice))
 
 		def attach():
 			files.append(einvoice.attach_facturx(invoice))
@@ -72,7 +72,7 @@ def main():
 			("Sales Invoice -> core Invoice", median_ms(lambda: einvoice.einvoice_of(invoice), args.runs)),
 			(
 				"EN 16931 XML (validate + build)",
-				median_ms(lambda: core.build_cii_xml(einvoice.einvoice_of(invoice)), args.runs),
+				median_ms(lambda: cii_xml.build_cii_xml(einvoice.einvoice_of(invoice)), args.runs),
 			),
 			(
 				"print format rendered (Jinja, French)",

@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from stdnum import luhn  # noqa: E402
 
-from dds_assistance import facturx_pdf  # noqa: E402
-from dds_assistance.core import einvoice as ei  # noqa: E402
+from dds_assistance.core import cii_xml, en16931
+from dds_assistance.integrations import facturx_pdf  # noqa: E402
 
 SELLER_SIREN = "82345678" + luhn.calc_check_digit("82345678")
 BUYER_SIREN = "51234567" + luhn.calc_check_digit("51234567")
@@ -80,33 +80,35 @@ showpage
 """
 
 
-def invoice(index: int) -> ei.Invoice:
+def invoice(index: int) -> en16931.Invoice:
 	issued = date(2026, 1, 2) + timedelta(days=index % 300)
-	return ei.Invoice(
+	return en16931.Invoice(
 		number=f"ACC-SINV-2026-{index:05d}",
 		issue_date=issued,
-		seller=ei.Party(
+		seller=en16931.Party(
 			"3D Dental Store SAS",
 			SELLER_SIREN,
 			SELLER_SIREN + "0001" + luhn.calc_check_digit(SELLER_SIREN + "0001"),
-			ei.french_vat_number(SELLER_SIREN),
+			en16931.french_vat_number(SELLER_SIREN),
 			["75 route de Lyons-la-Forêt"],
 			"76000",
 			"Rouen",
 			"FR",
 			"support@3ddentalstore.fr",
 		),
-		buyer=ei.Party(
+		buyer=en16931.Party(
 			"Laboratoire Dupont & Fils",
 			BUYER_SIREN,
 			None,
-			ei.french_vat_number(BUYER_SIREN),
+			en16931.french_vat_number(BUYER_SIREN),
 			["12 rue de la Paix", "Bâtiment B"],
 			"75002",
 			"Paris",
 			"FR",
 		),
-		lines=[ei.Line("1", "exocad assistance — ticket TKT-00042", 1, "83.33", "83.33", item_code="ASSIST")],
+		lines=[
+			en16931.Line("1", "exocad assistance — ticket TKT-00042", 1, "83.33", "83.33", item_code="ASSIST")
+		],
 		net_total="83.33",
 		tax_total="16.67",
 		grand_total="100.00",
@@ -115,7 +117,7 @@ def invoice(index: int) -> ei.Invoice:
 		buyer_reference=f"TKT-{index:05d}",
 		seller_iban="FR7630006000011234567890189",
 		seller_bic="AGRIFRPP",
-		notes=ei.french_legal_notes(),
+		notes=en16931.french_legal_notes(),
 		delivery_date=issued,
 	)
 
@@ -126,9 +128,9 @@ def printed_invoice() -> tuple[bytes, str]:
 		number="ACC-SINV-2026-00001",
 		issued="02/03/2026",
 		seller_siren=SELLER_SIREN,
-		seller_vat=ei.french_vat_number(SELLER_SIREN),
+		seller_vat=en16931.french_vat_number(SELLER_SIREN),
 		buyer_siren=BUYER_SIREN,
-		buyer_vat=ei.french_vat_number(BUYER_SIREN),
+		buyer_vat=en16931.french_vat_number(BUYER_SIREN),
 	)
 	with tempfile.TemporaryDirectory() as folder:
 		target = os.path.join(folder, "invoice.pdf")
@@ -158,7 +160,7 @@ def printed_invoice() -> tuple[bytes, str]:
 
 def one(args) -> tuple[int, bytes]:
 	index, pdf = args
-	xml = ei.build_cii_xml(invoice(index))
+	xml = cii_xml.build_cii_xml(invoice(index))
 	return index, facturx_pdf.make_facturx_pdf(pdf, xml)
 
 
@@ -192,10 +194,10 @@ def main():
 	print(f"printed invoice: one page, {len(pdf) / 1024:.1f} KiB, made by {made_by}")
 	print(f"Ghostscript: {gs or 'not installed (no PDF/A-3)'}; {os.cpu_count()} CPU(s)")
 
-	xml = ei.build_cii_xml(invoice(1))
+	xml = cii_xml.build_cii_xml(invoice(1))
 	pdfa = facturx_pdf.to_pdfa3(pdf) if gs else pdf
 	steps = [
-		("EN 16931 XML (validate + build)", median_ms(ei.build_cii_xml, args.sequential, invoice(1))),
+		("EN 16931 XML (validate + build)", median_ms(cii_xml.build_cii_xml, args.sequential, invoice(1))),
 	]
 	if gs:
 		steps.append(("PDF/A-3 by Ghostscript", median_ms(facturx_pdf.to_pdfa3, args.sequential, pdf)))
@@ -236,7 +238,9 @@ def main():
 	for index, made in results:
 		content = facturx_pdf.read_facturx_pdf(made)
 		pdfa_count += content.pdfa_part == "3" and content.output_intent
-		own_xml += bool(content.xml) and ei.read_totals(content.xml).number == f"ACC-SINV-2026-{index:05d}"
+		own_xml += (
+			bool(content.xml) and cii_xml.read_totals(content.xml).number == f"ACC-SINV-2026-{index:05d}"
+		)
 		sizes.append(len(made))
 	print(f"  PDF/A-3 with output intent: {pdfa_count}/{args.count}")
 	print(f"  giving back their own XML (en16931): {own_xml}/{args.count}")

@@ -86,7 +86,7 @@ def main():
 	parser.add_argument("--keep", action="store_true", help="keep what was made (to look at it)")
 	args = parser.parse_args()
 	frappe = connect(args.site, args.sites_path)
-	from dds_assistance import testing
+	from dds_assistance.samples import testing
 
 	testing.ensure_assistance_setup()
 	testing.ensure_mail_accounts(PASSWORD)

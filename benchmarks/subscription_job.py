@@ -25,7 +25,7 @@ CUSTOMER = "DDS Benchmark Client"
 
 
 def seed(frappe, count: int, today: date) -> None:
-	from dds_assistance.core import einvoice
+	from dds_assistance.core import en16931
 	from dds_assistance.core import subscriptions as core
 	from dds_assistance.integrations.sales_invoice import make_invoice
 	from dds_assistance.samples import records
@@ -49,7 +49,7 @@ def seed(frappe, count: int, today: date) -> None:
 
 	def identifiers(name: str) -> tuple:
 		siren = records.sample_siren(name)
-		return (siren, einvoice.french_vat_number(siren)) if identity else ()
+		return (siren, en16931.french_vat_number(siren)) if identity else ()
 
 	bulk_insert(
 		frappe,

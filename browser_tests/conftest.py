@@ -6,7 +6,7 @@ headless, against a served bench site.
 
 The site is reached through the ``X-Frappe-Site-Name`` header, so the server may
 listen on a loopback address only. The records come from
-``dds_assistance.testing.portal_fixture`` (run on the site through ``bench execute``).
+``dds_assistance.samples.testing.portal_fixture`` (run on the site through ``bench execute``).
 Each test saves a screenshot of each page under ``browser_tests/output/``.
 """
 
@@ -30,10 +30,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 def site_records(fixture: str) -> dict:
-	"""What ``dds_assistance.testing.<fixture>`` made on the test site (``bench execute``)."""
+	"""What ``dds_assistance.samples.testing.<fixture>`` made on the test site (``bench execute``)."""
 	bench = os.path.expanduser(os.environ["DDS_BENCH"])
 	result = subprocess.run(
-		["bench", "--site", os.environ["DDS_TEST_SITE"], "execute", f"dds_assistance.testing.{fixture}"],
+		[
+			"bench",
+			"--site",
+			os.environ["DDS_TEST_SITE"],
+			"execute",
+			f"dds_assistance.samples.testing.{fixture}",
+		],
 		cwd=bench,
 		capture_output=True,
 		text=True,

@@ -2,7 +2,7 @@
 width, with no JavaScript error on any page (R-TKT-4, R-TKT-7, R-TKT-9, R-TKT-10,
 R-RS-1, R-RS-4, R-SAN-2, R-TERMS-2, R-ACC-2).
 
-The records come from ``dds_assistance.testing.desk_fixture`` (fresh ones on each
+The records come from ``dds_assistance.samples.testing.desk_fixture`` (fresh ones on each
 run); each step leaves a screenshot in ``browser_tests/output/``."""
 
 import io

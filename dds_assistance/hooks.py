@@ -55,7 +55,7 @@ doc_events = {
 	"Customer": {"validate": "dds_assistance.integrations.einvoice.validate_party_identifiers"},
 	# the company's account clients pay into: IBAN and BIC checked (before ERPNext's own check)
 	"Bank Account": {
-		"before_validate": "dds_assistance.payments.validate_company_bank_account",
+		"before_validate": "dds_assistance.integrations.payment_means.validate_company_bank_account",
 	},
 	# R-TKT-6, R-TKT-9: e-mail intake and first response
 	"Communication": {
@@ -68,58 +68,49 @@ doc_events = {
 # invoice's print format "DDS Facture": what it shows
 jinja = {
 	"methods": [
-		"dds_assistance.payments.dds_transfer_details",
+		"dds_assistance.integrations.payment_means.dds_transfer_details",
 		"dds_assistance.integrations.einvoice.dds_invoice_print",
 	]
 }
 
 # Permissions (R-TKT-11): clients see only their own records
 permission_query_conditions = {
-	"Assistance Ticket": "dds_assistance.permissions.ticket_query_conditions",
-	"Assistance Equipment": "dds_assistance.permissions.equipment_query_conditions",
-	"Premium Subscription": "dds_assistance.permissions.subscription_query_conditions",
-	"Remote Session": "dds_assistance.permissions.session_query_conditions",
-	"Remote Session Log": "dds_assistance.permissions.session_log_query_conditions",
-	"Assistance Tool Installation": "dds_assistance.permissions.tool_query_conditions",
-	"Assistance Complaint": "dds_assistance.permissions.complaint_query_conditions",
-	"Terms Notice": "dds_assistance.permissions.terms_notice_query_conditions",
+	"Assistance Ticket": "dds_assistance.guards.permissions.ticket_query_conditions",
+	"Assistance Equipment": "dds_assistance.guards.permissions.equipment_query_conditions",
+	"Premium Subscription": "dds_assistance.guards.permissions.subscription_query_conditions",
+	"Remote Session": "dds_assistance.guards.permissions.session_query_conditions",
+	"Remote Session Log": "dds_assistance.guards.permissions.session_log_query_conditions",
+	"Assistance Tool Installation": "dds_assistance.guards.permissions.tool_query_conditions",
+	"Assistance Complaint": "dds_assistance.guards.permissions.complaint_query_conditions",
+	"Terms Notice": "dds_assistance.guards.permissions.terms_notice_query_conditions",
 }
 has_permission = {
-	"Assistance Ticket": "dds_assistance.permissions.ticket_has_permission",
-	"Assistance Equipment": "dds_assistance.permissions.equipment_has_permission",
-	"Premium Subscription": "dds_assistance.permissions.subscription_has_permission",
-	"Remote Session": "dds_assistance.permissions.session_has_permission",
-	"Remote Session Log": "dds_assistance.permissions.session_log_has_permission",
-	"Assistance Tool Installation": "dds_assistance.permissions.tool_has_permission",
-	"Assistance Complaint": "dds_assistance.permissions.complaint_has_permission",
-	"Terms Notice": "dds_assistance.permissions.terms_notice_has_permission",
+	"Assistance Ticket": "dds_assistance.guards.permissions.ticket_has_permission",
+	"Assistance Equipment": "dds_assistance.guards.permissions.equipment_has_permission",
+	"Premium Subscription": "dds_assistance.guards.permissions.subscription_has_permission",
+	"Remote Session": "dds_assistance.guards.permissions.session_has_permission",
+	"Remote Session Log": "dds_assistance.guards.permissions.session_log_has_permission",
+	"Assistance Tool Installation": "dds_assistance.guards.permissions.tool_has_permission",
+	"Assistance Complaint": "dds_assistance.guards.permissions.complaint_has_permission",
+	"Terms Notice": "dds_assistance.guards.permissions.terms_notice_has_permission",
 	# what the app made for a client (attachments, replies) is never the client's to change
-	"File": "dds_assistance.permissions.file_has_permission",
-	"Communication": "dds_assistance.permissions.communication_has_permission",
+	"File": "dds_assistance.guards.permissions.file_has_permission",
+	"Communication": "dds_assistance.guards.permissions.communication_has_permission",
 }
 
-# Every request: the arguments of the app's endpoints checked (400, translated),
-# website pages without the desk's app list for who cannot open the desk,
-# tracebacks hidden from clients; every response: stored files never served as
-# pages, SVG, XML or scripts; "try again" while the database is unreachable
-before_request = [
-	"dds_assistance.template_cache.share_compiled_templates",
-	"dds_assistance.website_boot.install",
-	"dds_assistance.endpoints.check_call",
-]
+# Every response: stored files never served as pages, SVG, XML or scripts; no
+# traceback to a client of the portal; "try again" while the database is unreachable
 after_request = [
-	"dds_assistance.responses.harden_file_download",
-	"dds_assistance.responses.answer_unavailable",
-	"dds_assistance.responses.hide_tracebacks",
+	"dds_assistance.web.responses.harden_file_download",
+	"dds_assistance.web.responses.answer_unavailable",
+	"dds_assistance.web.responses.hide_tracebacks",
 ]
 
 # a page's failure noted when it was the database out of reach (answer_unavailable)
-update_website_context = ["dds_assistance.responses.note_lost_database"]
+update_website_context = ["dds_assistance.web.responses.note_lost_database"]
 
-# the website's routes matched with a rule map kept per worker (Frappe builds it per request)
-website_path_resolver = ["dds_assistance.route_cache.resolve_path"]
 # the app's own pages rendered without trying the web forms' routes first
-page_renderer = ["dds_assistance.page_renderer.PortalPage"]
+page_renderer = ["dds_assistance.web.page_renderer.PortalPage"]
 
 # Scheduled tasks
 # ---------------

@@ -28,7 +28,7 @@ import frappe.app
 from frappe.translate import get_translation_dict_from_file
 from werkzeug.wrappers import Request, Response
 
-from dds_assistance.responses import database_unreachable, fill_unavailable, wants_json
+from dds_assistance.web.responses import database_unreachable, fill_unavailable, wants_json
 
 LANGUAGES = ("fr", "en")
 

@@ -17,9 +17,9 @@ from pypdf import PdfReader
 from stdnum import luhn
 from stdnum.fr import tva
 
-from dds_assistance import facturx_pdf
-from dds_assistance.core import einvoice as ei
+from dds_assistance.core import cii_xml, en16931
 from dds_assistance.core.errors import RuleError
+from dds_assistance.integrations import facturx_pdf
 
 
 # ------------------------------------------------------------------- test identifiers
@@ -39,12 +39,12 @@ IBAN = "FR76 3000 6000 0112 3456 7890 189"
 BIC = "AGRIFRPP"
 
 
-def seller(**changes) -> ei.Party:
+def seller(**changes) -> en16931.Party:
 	values = dict(
 		legal_name="3D Dental Store SAS",
 		siren=SELLER_SIREN,
 		siret=SELLER_SIRET,
-		vat_number=ei.french_vat_number(SELLER_SIREN),
+		vat_number=en16931.french_vat_number(SELLER_SIREN),
 		address_lines=["75 route de Lyons-la-Forêt"],
 		postcode="76000",
 		city="Rouen",
@@ -52,15 +52,15 @@ def seller(**changes) -> ei.Party:
 		email="support@3ddentalstore.fr",
 	)
 	values.update(changes)
-	return ei.Party(**values)
+	return en16931.Party(**values)
 
 
-def buyer(**changes) -> ei.Party:
+def buyer(**changes) -> en16931.Party:
 	values = dict(
 		legal_name="Laboratoire Dupont & Fils",
 		siren=BUYER_SIREN,
 		siret=None,
-		vat_number=ei.french_vat_number(BUYER_SIREN),
+		vat_number=en16931.french_vat_number(BUYER_SIREN),
 		address_lines=["12 rue de la Paix", "Bâtiment B"],
 		postcode="75002",
 		city="Paris",
@@ -68,17 +68,19 @@ def buyer(**changes) -> ei.Party:
 		email="compta@dupont-fils.fr",
 	)
 	values.update(changes)
-	return ei.Party(**values)
+	return en16931.Party(**values)
 
 
-def ticket_invoice(**changes) -> ei.Invoice:
+def ticket_invoice(**changes) -> en16931.Invoice:
 	"""R-ACC-1: one line, the ticket item, 100 € TTC = 83.33 HT + 16.67 VAT 20 %."""
 	values = dict(
 		number="ACC-SINV-2026-00001",
 		issue_date=date(2026, 3, 2),
 		seller=seller(),
 		buyer=buyer(),
-		lines=[ei.Line("1", "exocad assistance — ticket TKT-00042", 1, "83.33", "83.33", item_code="ASSIST")],
+		lines=[
+			en16931.Line("1", "exocad assistance — ticket TKT-00042", 1, "83.33", "83.33", item_code="ASSIST")
+		],
 		net_total="83.33",
 		tax_total="16.67",
 		grand_total="100.00",
@@ -87,14 +89,14 @@ def ticket_invoice(**changes) -> ei.Invoice:
 		buyer_reference="TKT-00042",
 		seller_iban=IBAN,
 		seller_bic=BIC,
-		notes=ei.french_legal_notes(),
+		notes=en16931.french_legal_notes(),
 		delivery_date=date(2026, 3, 2),
 	)
 	values.update(changes)
-	return ei.Invoice(**values)
+	return en16931.Invoice(**values)
 
 
-def premium_invoice(**changes) -> ei.Invoice:
+def premium_invoice(**changes) -> en16931.Invoice:
 	"""R-SUB-2: a renewed Premium year, 1 200 € TTC = 1 000 HT + 200 VAT."""
 	values = dict(
 		number="ACC-SINV-2026-00107",
@@ -102,7 +104,7 @@ def premium_invoice(**changes) -> ei.Invoice:
 		seller=seller(),
 		buyer=buyer(siret=BUYER_SIRET),
 		lines=[
-			ei.Line(
+			en16931.Line(
 				"1", "Premium exocad assistance, 2027-01-15 to 2028-01-14", 1, 1000, 1000, item_code="PREMIUM"
 			)
 		],
@@ -115,36 +117,36 @@ def premium_invoice(**changes) -> ei.Invoice:
 		seller_iban=IBAN,
 		period_start=date(2027, 1, 15),
 		period_end=date(2028, 1, 14),
-		notes=ei.french_legal_notes(),
+		notes=en16931.french_legal_notes(),
 	)
 	values.update(changes)
-	return ei.Invoice(**values)
+	return en16931.Invoice(**values)
 
 
-def credit_note(**changes) -> ei.Invoice:
+def credit_note(**changes) -> en16931.Invoice:
 	"""An ERPNext return against the ticket invoice: 381, positive amounts."""
 	values = dict(
 		number="ACC-SINV-RET-2026-00003",
 		issue_date=date(2026, 3, 9),
 		seller=seller(),
 		buyer=buyer(),
-		lines=[ei.Line("1", "exocad assistance — ticket TKT-00042", 1, "83.33", "83.33")],
+		lines=[en16931.Line("1", "exocad assistance — ticket TKT-00042", 1, "83.33", "83.33")],
 		net_total="83.33",
 		tax_total="16.67",
 		grand_total="100.00",
-		type_code=ei.CREDIT_NOTE,
+		type_code=en16931.CREDIT_NOTE,
 		payment_terms="Refunded by bank transfer.",
 		buyer_reference="TKT-00042",
 		preceding_invoice="ACC-SINV-2026-00001",
 		preceding_invoice_date=date(2026, 3, 2),
-		notes=ei.french_legal_notes(),
+		notes=en16931.french_legal_notes(),
 	)
 	values.update(changes)
-	return ei.Invoice(**values)
+	return en16931.Invoice(**values)
 
 
 def xpath(xml: bytes, path: str) -> list:
-	return etree.fromstring(xml).xpath(path, namespaces=ei.NS)
+	return etree.fromstring(xml).xpath(path, namespaces=en16931.NS)
 
 
 def codes(errors) -> list[str]:
@@ -153,71 +155,71 @@ def codes(errors) -> list[str]:
 
 # ----------------------------------------------------------------------- identifiers
 def test_test_numbers_are_real_valid_identifiers():
-	assert ei.check_siren(SELLER_SIREN) == SELLER_SIREN
-	assert ei.check_siret(SELLER_SIRET, SELLER_SIREN) == SELLER_SIRET
-	assert tva.is_valid(ei.french_vat_number(SELLER_SIREN))
-	assert ei.french_vat_number("732 829 320") == "FR44732829320"  # a published company number
+	assert en16931.check_siren(SELLER_SIREN) == SELLER_SIREN
+	assert en16931.check_siret(SELLER_SIRET, SELLER_SIREN) == SELLER_SIRET
+	assert tva.is_valid(en16931.french_vat_number(SELLER_SIREN))
+	assert en16931.french_vat_number("732 829 320") == "FR44732829320"  # a published company number
 
 
 def test_identifiers_are_normalised():
 	spaced = " ".join((SELLER_SIREN[:3], SELLER_SIREN[3:6], SELLER_SIREN[6:]))
-	assert ei.check_siren(spaced) == SELLER_SIREN
-	assert ei.check_siret(f"{SELLER_SIRET[:9]} {SELLER_SIRET[9:]}") == SELLER_SIRET
-	vat = ei.french_vat_number(SELLER_SIREN)
-	assert ei.check_vat(f"fr {vat[2:4]} {vat[4:]}", SELLER_SIREN) == vat
-	assert ei.check_vat("DE 136 695 976") == "DE136695976"  # another EU number
-	assert ei.check_iban(IBAN) == IBAN.replace(" ", "")
+	assert en16931.check_siren(spaced) == SELLER_SIREN
+	assert en16931.check_siret(f"{SELLER_SIRET[:9]} {SELLER_SIRET[9:]}") == SELLER_SIRET
+	vat = en16931.french_vat_number(SELLER_SIREN)
+	assert en16931.check_vat(f"fr {vat[2:4]} {vat[4:]}", SELLER_SIREN) == vat
+	assert en16931.check_vat("DE 136 695 976") == "DE136695976"  # another EU number
+	assert en16931.check_iban(IBAN) == IBAN.replace(" ", "")
 
 
 @pytest.mark.parametrize(
 	"check, value, code",
 	[
-		(ei.check_siren, None, "missing_siren"),
-		(ei.check_siren, "  ", "missing_siren"),
-		(ei.check_siren, SELLER_SIREN[:-1] + str((int(SELLER_SIREN[-1]) + 1) % 10), "invalid_siren"),
-		(ei.check_siren, "12345", "invalid_siren"),
-		(ei.check_siren, "ABCDEFGHI", "invalid_siren"),
-		(ei.check_siret, "", "missing_siret"),
-		(ei.check_siret, SELLER_SIRET[:-1] + str((int(SELLER_SIRET[-1]) + 1) % 10), "invalid_siret"),
-		(ei.check_siret, SELLER_SIREN, "invalid_siret"),
-		(ei.check_vat, None, "missing_vat"),
-		(ei.check_vat, "FR00" + SELLER_SIREN, "invalid_vat"),
-		(ei.check_vat, ei.french_vat_number(SELLER_SIREN)[2:], "invalid_vat"),  # no country prefix
-		(ei.check_vat, "DE136695977", "invalid_vat"),
-		(ei.check_iban, "FR76 3000 6000 0112 3456 7890 188", "invalid_iban"),
-		(ei.check_bic, "AGRI", "invalid_bic"),
+		(en16931.check_siren, None, "missing_siren"),
+		(en16931.check_siren, "  ", "missing_siren"),
+		(en16931.check_siren, SELLER_SIREN[:-1] + str((int(SELLER_SIREN[-1]) + 1) % 10), "invalid_siren"),
+		(en16931.check_siren, "12345", "invalid_siren"),
+		(en16931.check_siren, "ABCDEFGHI", "invalid_siren"),
+		(en16931.check_siret, "", "missing_siret"),
+		(en16931.check_siret, SELLER_SIRET[:-1] + str((int(SELLER_SIRET[-1]) + 1) % 10), "invalid_siret"),
+		(en16931.check_siret, SELLER_SIREN, "invalid_siret"),
+		(en16931.check_vat, None, "missing_vat"),
+		(en16931.check_vat, "FR00" + SELLER_SIREN, "invalid_vat"),
+		(en16931.check_vat, en16931.french_vat_number(SELLER_SIREN)[2:], "invalid_vat"),  # no country prefix
+		(en16931.check_vat, "DE136695977", "invalid_vat"),
+		(en16931.check_iban, "FR76 3000 6000 0112 3456 7890 188", "invalid_iban"),
+		(en16931.check_bic, "AGRI", "invalid_bic"),
 	],
 )
 def test_invalid_or_missing_identifiers_are_refused_with_their_code(check, value, code):
-	with pytest.raises(ei.IdentifierError) as raised:
+	with pytest.raises(en16931.IdentifierError) as raised:
 		check(value)
 	error = raised.value
 	assert error.code == code
 	assert isinstance(error, ValueError) and isinstance(error, RuleError)
-	assert error.message == ei.MESSAGES[code]
+	assert error.message == en16931.MESSAGES[code]
 	assert str(error) == error.message.format(*error.args_)
 
 
 def test_siren_is_read_from_a_french_vat_number():
-	assert ei.siren_from_vat(ei.french_vat_number(BUYER_SIREN)) == BUYER_SIREN
-	assert ei.siren_from_vat("FR 44 732 829 320") == "732829320"
-	assert ei.siren_from_vat("FR00" + BUYER_SIREN) is None  # wrong key
-	assert ei.siren_from_vat("DE136695976") is None
-	assert ei.siren_from_vat(None) is None
+	assert en16931.siren_from_vat(en16931.french_vat_number(BUYER_SIREN)) == BUYER_SIREN
+	assert en16931.siren_from_vat("FR 44 732 829 320") == "732829320"
+	assert en16931.siren_from_vat("FR00" + BUYER_SIREN) is None  # wrong key
+	assert en16931.siren_from_vat("DE136695976") is None
+	assert en16931.siren_from_vat(None) is None
 
 
 def test_identifiers_of_another_company_are_refused():
-	with pytest.raises(ei.IdentifierError) as raised:
-		ei.check_siret(BUYER_SIRET, SELLER_SIREN)
+	with pytest.raises(en16931.IdentifierError) as raised:
+		en16931.check_siret(BUYER_SIRET, SELLER_SIREN)
 	assert raised.value.code == "siret_not_of_siren"
 	assert raised.value.args_ == (BUYER_SIRET, SELLER_SIREN)
-	with pytest.raises(ei.IdentifierError) as raised:
-		ei.check_vat(ei.french_vat_number(BUYER_SIREN), SELLER_SIREN)
+	with pytest.raises(en16931.IdentifierError) as raised:
+		en16931.check_vat(en16931.french_vat_number(BUYER_SIREN), SELLER_SIREN)
 	assert raised.value.code == "vat_not_of_siren"
 
 
 def test_every_message_is_an_english_template_with_numbered_placeholders():
-	for code, message in ei.MESSAGES.items():
+	for code, message in en16931.MESSAGES.items():
 		assert message.endswith("."), code
 		placeholders = re.findall(r"\{[^}]*\}", message)
 		assert all(re.fullmatch(r"\{\d\}", p) for p in placeholders), code
@@ -226,15 +228,15 @@ def test_every_message_is_an_english_template_with_numbered_placeholders():
 
 # --------------------------------------------------------------------- validate_parties
 def test_a_complete_invoice_has_no_party_problem():
-	assert ei.validate_parties(ticket_invoice()) == []
-	assert ei.validate_invoice(ticket_invoice()) == []
-	assert ei.validate_invoice(premium_invoice()) == []
-	assert ei.validate_invoice(credit_note()) == []
+	assert en16931.validate_parties(ticket_invoice()) == []
+	assert en16931.validate_invoice(ticket_invoice()) == []
+	assert en16931.validate_invoice(premium_invoice()) == []
+	assert en16931.validate_invoice(credit_note()) == []
 
 
 def test_seller_needs_siren_siret_and_vat():
 	invoice = ticket_invoice(seller=seller(siren=None, siret="", vat_number=None))
-	errors = ei.validate_parties(invoice)
+	errors = en16931.validate_parties(invoice)
 	assert codes(errors) == ["missing_siren", "missing_siret", "missing_vat"]
 	assert {(e.role, e.party) for e in errors} == {("seller", "3D Dental Store SAS")}
 
@@ -244,7 +246,7 @@ def test_every_invalid_identifier_is_listed_with_its_party():
 		seller=seller(siren="823456780", vat_number="FR00823456780"),
 		buyer=buyer(siren="51234567", siret="123", vat_number="FR12"),
 	)
-	errors = ei.validate_parties(invoice)
+	errors = en16931.validate_parties(invoice)
 	assert [(e.role, e.code) for e in errors] == [
 		("seller", "invalid_siren"),
 		("seller", "invalid_vat"),
@@ -256,32 +258,34 @@ def test_every_invalid_identifier_is_listed_with_its_party():
 
 
 def test_seller_identifiers_must_be_one_company():
-	invoice = ticket_invoice(seller=seller(siret=BUYER_SIRET, vat_number=ei.french_vat_number(BUYER_SIREN)))
-	assert codes(ei.validate_parties(invoice)) == ["siret_not_of_siren", "vat_not_of_siren"]
+	invoice = ticket_invoice(
+		seller=seller(siret=BUYER_SIRET, vat_number=en16931.french_vat_number(BUYER_SIREN))
+	)
+	assert codes(en16931.validate_parties(invoice)) == ["siret_not_of_siren", "vat_not_of_siren"]
 
 
 def test_a_french_buyer_needs_its_siren_its_vat_number_only_when_known():
-	assert codes(ei.validate_parties(ticket_invoice(buyer=buyer(siren=None)))) == ["missing_siren"]
-	assert ei.validate_parties(ticket_invoice(buyer=buyer(vat_number=None))) == []
-	assert ei.validate_parties(ticket_invoice(buyer=buyer(siret=BUYER_SIRET))) == []
+	assert codes(en16931.validate_parties(ticket_invoice(buyer=buyer(siren=None)))) == ["missing_siren"]
+	assert en16931.validate_parties(ticket_invoice(buyer=buyer(vat_number=None))) == []
+	assert en16931.validate_parties(ticket_invoice(buyer=buyer(siret=BUYER_SIRET))) == []
 
 
 def test_a_foreign_buyer_needs_no_siren_but_a_valid_vat_number_when_given():
 	foreign = dict(siren=None, country_code="DE", postcode="10115", city="Berlin")
-	assert ei.validate_parties(ticket_invoice(buyer=buyer(vat_number="DE136695976", **foreign))) == []
-	assert ei.validate_parties(ticket_invoice(buyer=buyer(vat_number=None, **foreign))) == []
-	errors = ei.validate_parties(ticket_invoice(buyer=buyer(vat_number="DE136695977", **foreign)))
+	assert en16931.validate_parties(ticket_invoice(buyer=buyer(vat_number="DE136695976", **foreign))) == []
+	assert en16931.validate_parties(ticket_invoice(buyer=buyer(vat_number=None, **foreign))) == []
+	errors = en16931.validate_parties(ticket_invoice(buyer=buyer(vat_number="DE136695977", **foreign)))
 	assert [(e.role, e.code) for e in errors] == [("buyer", "invalid_vat")]
 
 
 def test_party_name_and_country_are_required():
-	errors = ei.validate_parties(ticket_invoice(buyer=buyer(legal_name=" ", country_code="France")))
+	errors = en16931.validate_parties(ticket_invoice(buyer=buyer(legal_name=" ", country_code="France")))
 	assert codes(errors) == ["missing_name", "invalid_country"]
 
 
 # ---------------------------------------------------------------------- ticket invoice
 def test_ticket_invoice_xml_is_valid_factur_x_en16931():
-	xml = ei.build_cii_xml(ticket_invoice())
+	xml = cii_xml.build_cii_xml(ticket_invoice())
 	assert xml.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
 	assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931") is True
 	assert facturx.get_level(etree.fromstring(xml), "factur-x") == "en16931"
@@ -289,8 +293,8 @@ def test_ticket_invoice_xml_is_valid_factur_x_en16931():
 
 def test_ticket_invoice_reads_back_as_given():
 	invoice = ticket_invoice()
-	summary = ei.read_totals(ei.build_cii_xml(invoice))
-	assert summary == ei.summary_of(invoice)
+	summary = cii_xml.read_totals(cii_xml.build_cii_xml(invoice))
+	assert summary == cii_xml.summary_of(invoice)
 	assert (summary.number, summary.type_code, summary.issue_date) == (
 		"ACC-SINV-2026-00001",
 		"380",
@@ -311,13 +315,13 @@ def test_ticket_invoice_reads_back_as_given():
 	assert (summary.seller_siren, summary.seller_siret, summary.seller_vat) == (
 		SELLER_SIREN,
 		SELLER_SIRET,
-		ei.french_vat_number(SELLER_SIREN),
+		en16931.french_vat_number(SELLER_SIREN),
 	)
 	assert (summary.buyer_name, summary.buyer_siren, summary.buyer_siret, summary.buyer_vat) == (
 		"Laboratoire Dupont & Fils",
 		BUYER_SIREN,
 		None,
-		ei.french_vat_number(BUYER_SIREN),
+		en16931.french_vat_number(BUYER_SIREN),
 	)
 	assert summary.buyer_reference == "TKT-00042"
 	assert summary.payment_reference == "ACC-SINV-2026-00001"  # the number, for bank-transfer matching
@@ -327,7 +331,7 @@ def test_ticket_invoice_reads_back_as_given():
 
 
 def test_ticket_invoice_xml_carries_the_french_vat_and_identifier_conventions():
-	xml = ei.build_cii_xml(ticket_invoice())
+	xml = cii_xml.build_cii_xml(ticket_invoice())
 	line = "//ram:IncludedSupplyChainTradeLineItem"
 	assert xpath(xml, f"{line}/ram:SpecifiedTradeProduct/ram:Name/text()") == [
 		"exocad assistance — ticket TKT-00042"
@@ -354,12 +358,16 @@ def test_ticket_invoice_xml_carries_the_french_vat_and_identifier_conventions():
 
 
 def test_legal_mentions_are_notes_with_their_subject_codes():
-	notes = ei.french_legal_notes(lambda text: f"fr:{text}")
+	notes = en16931.french_legal_notes(lambda text: f"fr:{text}")
 	assert [n.subject_code for n in notes] == ["PMD", "PMT", "AAB", "TXD"]
 	assert all(n.content.startswith("fr:") for n in notes)
 	assert "40 €" in notes[1].content
-	assert [n.subject_code for n in ei.french_legal_notes(vat_on_payments=False)] == ["PMD", "PMT", "AAB"]
-	xml = ei.build_cii_xml(ticket_invoice(notes=notes))
+	assert [n.subject_code for n in en16931.french_legal_notes(vat_on_payments=False)] == [
+		"PMD",
+		"PMT",
+		"AAB",
+	]
+	xml = cii_xml.build_cii_xml(ticket_invoice(notes=notes))
 	assert xpath(xml, "//rsm:ExchangedDocument/ram:IncludedNote/ram:SubjectCode/text()") == [
 		"PMD",
 		"PMT",
@@ -371,34 +379,34 @@ def test_legal_mentions_are_notes_with_their_subject_codes():
 
 def test_without_iban_no_credit_transfer_is_announced():
 	invoice = ticket_invoice(seller_iban=None, seller_bic=None)
-	xml = ei.build_cii_xml(invoice)
+	xml = cii_xml.build_cii_xml(invoice)
 	assert xpath(xml, "//ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode/text()") == ["1"]
 	assert xpath(xml, "//ram:PayeePartyCreditorFinancialAccount") == []
 	assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
-	assert ei.read_totals(xml) == ei.summary_of(invoice)
+	assert cii_xml.read_totals(xml) == cii_xml.summary_of(invoice)
 
 
 def test_credit_transfer_without_iban_is_refused():
-	errors = ei.validate_invoice(ticket_invoice(seller_iban=None, payment_means_code="58"))
+	errors = en16931.validate_invoice(ticket_invoice(seller_iban=None, payment_means_code="58"))
 	assert codes(errors) == ["missing_iban"]
-	errors = ei.validate_invoice(ticket_invoice(seller_iban="FR76 0000", seller_bic="XX"))
+	errors = en16931.validate_invoice(ticket_invoice(seller_iban="FR76 0000", seller_bic="XX"))
 	assert codes(errors) == ["invalid_iban", "invalid_bic"]
 	assert errors[0].role == "seller"
 
 
 def test_control_characters_do_not_break_the_xml():
-	invoice = ticket_invoice(lines=[ei.Line("1", "ticket\x07 TKT-00042\x00", 1, "83.33", "83.33")])
-	xml = ei.build_cii_xml(invoice)
+	invoice = ticket_invoice(lines=[en16931.Line("1", "ticket\x07 TKT-00042\x00", 1, "83.33", "83.33")])
+	xml = cii_xml.build_cii_xml(invoice)
 	assert xpath(xml, "//ram:SpecifiedTradeProduct/ram:Name/text()") == ["ticket TKT-00042"]
 
 
 # --------------------------------------------------------------------- Premium renewal
 def test_premium_renewal_invoice_is_valid_and_reads_back():
 	invoice = premium_invoice()
-	xml = ei.build_cii_xml(invoice)
+	xml = cii_xml.build_cii_xml(invoice)
 	assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931") is True
-	summary = ei.read_totals(xml)
-	assert summary == ei.summary_of(invoice)
+	summary = cii_xml.read_totals(xml)
+	assert summary == cii_xml.summary_of(invoice)
 	assert (summary.tax_basis_total, summary.tax_total, summary.grand_total) == (
 		Decimal("1000.00"),
 		Decimal("200.00"),
@@ -417,10 +425,10 @@ def test_premium_renewal_invoice_is_valid_and_reads_back():
 # ------------------------------------------------------------------------ credit notes
 def test_credit_note_is_381_with_positive_amounts_and_names_the_invoice():
 	invoice = credit_note()
-	xml = ei.build_cii_xml(invoice)
+	xml = cii_xml.build_cii_xml(invoice)
 	assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931") is True
-	summary = ei.read_totals(xml)
-	assert summary == ei.summary_of(invoice)
+	summary = cii_xml.read_totals(xml)
+	assert summary == cii_xml.summary_of(invoice)
 	assert summary.type_code == "381"
 	assert (summary.tax_basis_total, summary.tax_total, summary.grand_total) == (
 		Decimal("83.33"),
@@ -437,84 +445,86 @@ def test_credit_note_is_381_with_positive_amounts_and_names_the_invoice():
 
 
 def test_credit_note_must_name_the_corrected_invoice():
-	assert codes(ei.validate_invoice(credit_note(preceding_invoice=None))) == ["missing_preceding_invoice"]
+	assert codes(en16931.validate_invoice(credit_note(preceding_invoice=None))) == [
+		"missing_preceding_invoice"
+	]
 
 
 def test_negative_amounts_are_refused():
 	# an ERPNext return has qty -1 and negative totals: they are given positive here
 	erpnext_like = credit_note(
-		lines=[ei.Line("1", "ticket", -1, "83.33", "-83.33")],
+		lines=[en16931.Line("1", "ticket", -1, "83.33", "-83.33")],
 		net_total="-83.33",
 		tax_total="-16.67",
 		grand_total="-100.00",
 	)
-	errors = ei.validate_invoice(erpnext_like)
+	errors = en16931.validate_invoice(erpnext_like)
 	assert codes(errors) == ["negative_amount"]
-	with pytest.raises(ei.EInvoiceError) as raised:
-		ei.build_cii_xml(erpnext_like)
+	with pytest.raises(en16931.EInvoiceError) as raised:
+		cii_xml.build_cii_xml(erpnext_like)
 	assert raised.value.code == "negative_amount"
 
 
 # ----------------------------------------------------------------------------- totals
 def test_totals_that_do_not_add_up_are_refused():
-	assert codes(ei.validate_invoice(ticket_invoice(grand_total="101.00"))) == ["grand_total_mismatch"]
-	assert codes(ei.validate_invoice(ticket_invoice(net_total="83.00", grand_total="99.67"))) == [
+	assert codes(en16931.validate_invoice(ticket_invoice(grand_total="101.00"))) == ["grand_total_mismatch"]
+	assert codes(en16931.validate_invoice(ticket_invoice(net_total="83.00", grand_total="99.67"))) == [
 		"net_total_mismatch"
 	]
-	assert codes(ei.validate_invoice(ticket_invoice(tax_total="17.67", grand_total="101.00"))) == [
+	assert codes(en16931.validate_invoice(ticket_invoice(tax_total="17.67", grand_total="101.00"))) == [
 		"tax_total_mismatch"
 	]
-	bad_line = [ei.Line("1", "ticket", 2, "83.33", "83.33")]
-	assert codes(ei.validate_invoice(ticket_invoice(lines=bad_line))) == ["line_amount_mismatch"]
-	reverse_charge = [ei.Line("1", "ticket", 1, "83.33", "83.33", vat_category="AE", vat_rate=0)]
-	assert "unsupported_vat_category" in codes(ei.validate_invoice(ticket_invoice(lines=reverse_charge)))
+	bad_line = [en16931.Line("1", "ticket", 2, "83.33", "83.33")]
+	assert codes(en16931.validate_invoice(ticket_invoice(lines=bad_line))) == ["line_amount_mismatch"]
+	reverse_charge = [en16931.Line("1", "ticket", 1, "83.33", "83.33", vat_category="AE", vat_rate=0)]
+	assert "unsupported_vat_category" in codes(en16931.validate_invoice(ticket_invoice(lines=reverse_charge)))
 
 
 def test_several_lines_and_rates_make_one_vat_row_per_rate():
 	lines = [
-		ei.Line("1", "ticket", 1, "83.33", "83.33"),
-		ei.Line("2", "ticket", 2, "10", "20.00"),
-		ei.Line("3", "book", 1, "10", "10.00", vat_rate="5.5"),
+		en16931.Line("1", "ticket", 1, "83.33", "83.33"),
+		en16931.Line("2", "ticket", 2, "10", "20.00"),
+		en16931.Line("3", "book", 1, "10", "10.00", vat_rate="5.5"),
 	]
 	invoice = ticket_invoice(lines=lines, net_total="113.33", tax_total="21.22", grand_total="134.55")
-	assert ei.validate_invoice(invoice) == []
-	assert [(c, str(r), str(b), str(t)) for c, r, b, t in ei.vat_breakdown(invoice)] == [
+	assert en16931.validate_invoice(invoice) == []
+	assert [(c, str(r), str(b), str(t)) for c, r, b, t in en16931.vat_breakdown(invoice)] == [
 		("S", "20.00", "103.33", "20.67"),
 		("S", "5.50", "10.00", "0.55"),
 	]
-	xml = ei.build_cii_xml(invoice)
+	xml = cii_xml.build_cii_xml(invoice)
 	assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
 	rows = "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax"
 	assert xpath(xml, f"{rows}/ram:RateApplicablePercent/text()") == ["20.00", "5.50"]
-	assert ei.read_totals(xml) == ei.summary_of(invoice)
+	assert cii_xml.read_totals(xml) == cii_xml.summary_of(invoice)
 	wrong = ticket_invoice(lines=lines, net_total="113.33", tax_total="21.23", grand_total="134.56")
-	assert codes(ei.validate_invoice(wrong)) == ["tax_breakdown_mismatch"]
+	assert codes(en16931.validate_invoice(wrong)) == ["tax_breakdown_mismatch"]
 
 
 def test_an_amount_due_needs_a_due_date_or_terms():
 	invoice = ticket_invoice(due_date=None, payment_terms=None)
-	assert codes(ei.validate_invoice(invoice)) == ["missing_payment_terms"]
-	assert ei.validate_invoice(ticket_invoice(due_date=None)) == []
-	assert ei.validate_invoice(ticket_invoice(payment_terms=None)) == []
+	assert codes(en16931.validate_invoice(invoice)) == ["missing_payment_terms"]
+	assert en16931.validate_invoice(ticket_invoice(due_date=None)) == []
+	assert en16931.validate_invoice(ticket_invoice(payment_terms=None)) == []
 
 
 def test_build_raises_the_first_problem_and_lists_them_all():
 	invoice = ticket_invoice(seller=seller(siren=None), grand_total="99.00", type_code="389")
-	with pytest.raises(ei.EInvoiceError) as raised:
-		ei.build_cii_xml(invoice)
+	with pytest.raises(en16931.EInvoiceError) as raised:
+		cii_xml.build_cii_xml(invoice)
 	assert raised.value.code == "missing_siren"
 	assert codes(raised.value.errors) == ["missing_siren", "invalid_type_code", "grand_total_mismatch"]
 
 
 def test_unvalidated_build_still_writes_what_it_is_given():
-	xml = ei.build_cii_xml(ticket_invoice(buyer=buyer(siren=None)), validate=False)
+	xml = cii_xml.build_cii_xml(ticket_invoice(buyer=buyer(siren=None)), validate=False)
 	assert xpath(xml, "//ram:BuyerTradeParty/ram:SpecifiedLegalOrganization") == []
-	assert ei.read_totals(xml).buyer_siren is None
+	assert cii_xml.read_totals(xml).buyer_siren is None
 
 
 def test_read_totals_accepts_text_and_reads_a_foreign_document():
-	xml = ei.build_cii_xml(credit_note()).decode("utf-8")
-	assert ei.read_totals(xml).preceding_invoice == "ACC-SINV-2026-00001"
+	xml = cii_xml.build_cii_xml(credit_note()).decode("utf-8")
+	assert cii_xml.read_totals(xml).preceding_invoice == "ACC-SINV-2026-00001"
 
 
 # -------------------------------------------------------------------------------- PDF
@@ -553,7 +563,7 @@ needs_gs = pytest.mark.skipif(not shutil.which("gs"), reason="Ghostscript (gs) i
 
 @needs_gs
 def test_factur_x_pdf_is_pdf_a3_and_carries_the_xml():
-	xml = ei.build_cii_xml(ticket_invoice())
+	xml = cii_xml.build_cii_xml(ticket_invoice())
 	result = facturx_pdf.build_facturx_pdf(minimal_pdf(), xml)
 	assert (result.pdfa, result.warning) == (True, None)
 
@@ -581,7 +591,7 @@ def test_factur_x_pdf_is_pdf_a3_and_carries_the_xml():
 
 @needs_gs
 def test_document_information_says_what_the_xmp_says():
-	xml = ei.build_cii_xml(ticket_invoice(seller=seller(legal_name="Dupont & Fils <Dental>")))
+	xml = cii_xml.build_cii_xml(ticket_invoice(seller=seller(legal_name="Dupont & Fils <Dental>")))
 	pdf = facturx_pdf.make_facturx_pdf(minimal_pdf(), xml)
 	reader = PdfReader(io.BytesIO(pdf))
 	xmp = etree.fromstring(reader.trailer["/Root"]["/Metadata"].get_object().get_data())  # well-formed
@@ -607,7 +617,7 @@ def test_document_information_says_what_the_xmp_says():
 
 
 def test_credit_note_pdf_metadata_says_credit_note():
-	xml = ei.build_cii_xml(credit_note())
+	xml = cii_xml.build_cii_xml(credit_note())
 	metadata = facturx_pdf.default_pdf_metadata(xml, lambda text: text.replace("Credit Note", "Avoir"))
 	assert metadata["title"] == "3D Dental Store SAS: Avoir ACC-SINV-RET-2026-00003"
 	assert (
@@ -617,7 +627,7 @@ def test_credit_note_pdf_metadata_says_credit_note():
 
 def test_without_ghostscript_the_xml_is_still_embedded_and_the_gap_is_said(monkeypatch, caplog):
 	monkeypatch.setattr(facturx_pdf, "find_ghostscript", lambda: None)
-	xml = ei.build_cii_xml(credit_note())
+	xml = cii_xml.build_cii_xml(credit_note())
 	with caplog.at_level(logging.WARNING, logger=facturx_pdf.__name__):
 		result = facturx_pdf.build_facturx_pdf(minimal_pdf(), xml)
 	assert result.pdfa is False
@@ -634,14 +644,16 @@ def test_a_failing_ghostscript_falls_back_too(tmp_path):
 	broken = tmp_path / "gs"
 	broken.write_text("#!/bin/sh\necho 'broken' >&2\nexit 3\n")
 	broken.chmod(0o755)
-	result = facturx_pdf.build_facturx_pdf(minimal_pdf(), ei.build_cii_xml(ticket_invoice()), gs=str(broken))
+	result = facturx_pdf.build_facturx_pdf(
+		minimal_pdf(), cii_xml.build_cii_xml(ticket_invoice()), gs=str(broken)
+	)
 	assert result.pdfa is False
 	assert "exit code 3" in result.warning
 	assert facturx_pdf.extract_xml(result.pdf)[0] == "factur-x.xml"
 
 
 def test_an_invalid_xml_is_refused_before_any_pdf_is_made():
-	xml = ei.build_cii_xml(ticket_invoice())
+	xml = cii_xml.build_cii_xml(ticket_invoice())
 	broken = xml.replace(b"<ram:TypeCode>380</ram:TypeCode>", b"")
 	with pytest.raises(Exception, match="Schema Definition"):
 		facturx_pdf.check_xml(broken)

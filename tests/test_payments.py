@@ -12,9 +12,10 @@ import segno
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dds_assistance.core import payments as p
+from dds_assistance.core import bank_details, camt053, transfer_matching
 from dds_assistance.core.errors import RuleError
-from dds_assistance.test_data import CAMT053_STATEMENT, camt
+from dds_assistance.samples import camt_files
+from dds_assistance.samples.camt_files import CAMT053_STATEMENT
 
 COMPANY = "3D Dental Store"
 IBAN = "FR7618306002149457213680025"
@@ -22,7 +23,7 @@ BIC = "AGRIFRPP883"
 
 
 def refused(code, func, *args, **kwargs):
-	with pytest.raises(p.PaymentDataError) as caught:
+	with pytest.raises(bank_details.PaymentDataError) as caught:
 		func(*args, **kwargs)
 	assert caught.value.code == code
 	return caught.value
@@ -38,50 +39,52 @@ def iso_iban(country: str, bban: str) -> str:
 
 
 def test_check_iban_normalises_a_french_iban():
-	assert p.check_iban("FR76 3000 6000 0112 3456 7890 189") == "FR7630006000011234567890189"
-	assert p.check_iban(" fr7630006000011234567890189 ") == "FR7630006000011234567890189"
-	assert p.check_iban("DE89 3704 0044 0532 0130 00") == "DE89370400440532013000"
+	assert bank_details.check_iban("FR76 3000 6000 0112 3456 7890 189") == "FR7630006000011234567890189"
+	assert bank_details.check_iban(" fr7630006000011234567890189 ") == "FR7630006000011234567890189"
+	assert bank_details.check_iban("DE89 3704 0044 0532 0130 00") == "DE89370400440532013000"
 
 
 def test_check_iban_refuses_wrong_check_digits_and_wrong_rib_key():
-	error = refused("invalid_iban", p.check_iban, "FR76 3000 6000 0112 3456 7890 188")
+	error = refused("invalid_iban", bank_details.check_iban, "FR76 3000 6000 0112 3456 7890 188")
 	assert isinstance(error, ValueError) and isinstance(error, RuleError)
-	assert error.message == p.ERROR_MESSAGES["invalid_iban"]
+	assert error.message == bank_details.ERROR_MESSAGES["invalid_iban"]
 	assert str(error) == "FR76 3000 6000 0112 3456 7890 188 is not a valid IBAN"
-	refused("invalid_iban", p.check_iban, "FR77 3000 6000 0112 3456 7890 189")
+	refused("invalid_iban", bank_details.check_iban, "FR77 3000 6000 0112 3456 7890 189")
 	# ISO check digits right, French RIB key (last two digits) wrong
 	wrong_key = iso_iban("FR", "30006000011234567890188")
 	assert wrong_key == "FR0630006000011234567890188"
-	refused("invalid_iban", p.check_iban, wrong_key)
+	refused("invalid_iban", bank_details.check_iban, wrong_key)
 	for value in ("", None, "FR76", "XX7630006000011234567890189", "FR76 3000 6000 0112 3456 7890 18@"):
-		refused("invalid_iban", p.check_iban, value)
+		refused("invalid_iban", bank_details.check_iban, value)
 
 
 def test_check_bic_normalises_and_checks_the_country_against_the_iban():
-	assert p.check_bic("bnpa fr pp") == "BNPAFRPP"
-	assert p.check_bic("AGRIFRPP883", IBAN) == "AGRIFRPP883"
-	assert p.check_bic("BNPAFRPPXXX", "FR76 3000 4028 3700 0105 9384 612") == "BNPAFRPPXXX"
+	assert bank_details.check_bic("bnpa fr pp") == "BNPAFRPP"
+	assert bank_details.check_bic("AGRIFRPP883", IBAN) == "AGRIFRPP883"
+	assert bank_details.check_bic("BNPAFRPPXXX", "FR76 3000 4028 3700 0105 9384 612") == "BNPAFRPPXXX"
 	for value in ("", None, "BNPA", "BNPAXXPP", "BNPAFRPP88", "BN#AFRPP"):
-		refused("invalid_bic", p.check_bic, value)
-	error = refused("bic_country_mismatch", p.check_bic, "DEUTDEFF", IBAN)
+		refused("invalid_bic", bank_details.check_bic, value)
+	error = refused("bic_country_mismatch", bank_details.check_bic, "DEUTDEFF", IBAN)
 	assert error.args_ == ("DEUTDEFF", "DE", IBAN, "FR")
 	assert str(error) == f"The BIC DEUTDEFF is of a bank in DE, but the IBAN {IBAN} is of an account in FR"
-	refused("bic_country_mismatch", p.check_bic, "BNPAFRPP", "DE89370400440532013000")
-	refused("invalid_iban", p.check_bic, "BNPAFRPP", "FR7630006000011234567890188")
+	refused("bic_country_mismatch", bank_details.check_bic, "BNPAFRPP", "DE89370400440532013000")
+	refused("invalid_iban", bank_details.check_bic, "BNPAFRPP", "FR7630006000011234567890188")
 
 
 def test_french_overseas_banks_use_french_ibans():
 	# Guadeloupe, Martinique, Réunion: IBAN FR…, BIC of the territory
-	assert p.check_bic("BDAFGPGP", "FR7630004028370001059384612") == "BDAFGPGP"
-	assert p.check_bic("BNPARERX", "FR7630004028370001059384612") == "BNPARERX"
-	refused("bic_country_mismatch", p.check_bic, "BDAFGPGP", "DE89370400440532013000")
+	assert bank_details.check_bic("BDAFGPGP", "FR7630004028370001059384612") == "BDAFGPGP"
+	assert bank_details.check_bic("BNPARERX", "FR7630004028370001059384612") == "BNPARERX"
+	refused("bic_country_mismatch", bank_details.check_bic, "BDAFGPGP", "DE89370400440532013000")
 
 
 # ---------------------------------------------------------------------------- EPC QR code
 
 
 def test_r_tkt_4_epc_payload_carries_the_invoice_number_as_remittance_text():
-	payload = p.epc_qr_payload(COMPANY, "FR76 1830 6002 1494 5721 3680 025", BIC, 100, "ACC-SINV-2026-00012")
+	payload = bank_details.epc_qr_payload(
+		COMPANY, "FR76 1830 6002 1494 5721 3680 025", BIC, 100, "ACC-SINV-2026-00012"
+	)
 	assert payload.split("\n") == [
 		"BCD",
 		"002",
@@ -95,7 +98,7 @@ def test_r_tkt_4_epc_payload_carries_the_invoice_number_as_remittance_text():
 		"",  # structured reference (ISO 11649): not for French invoice numbers
 		"ACC-SINV-2026-00012",
 	]
-	fields = p.decode_epc_payload(payload)
+	fields = bank_details.decode_epc_payload(payload)
 	assert fields["iban"] == IBAN
 	assert fields["bic"] == BIC
 	assert fields["amount"] == "EUR100.00"
@@ -107,16 +110,18 @@ def test_r_tkt_4_epc_payload_carries_the_invoice_number_as_remittance_text():
 
 def test_epc_payload_amounts_have_two_decimals_and_text_follows_the_reference():
 	def amount_of(value):
-		return p.decode_epc_payload(p.epc_qr_payload(COMPANY, IBAN, None, value, "F1"))["amount"]
+		return bank_details.decode_epc_payload(bank_details.epc_qr_payload(COMPANY, IBAN, None, value, "F1"))[
+			"amount"
+		]
 
 	assert amount_of(D("83.3")) == "EUR83.30"
 	assert amount_of(99.9) == "EUR99.90"
 	assert amount_of("0.01") == "EUR0.01"
 	assert amount_of(D("999999999.99")) == "EUR999999999.99"
-	payload = p.epc_qr_payload(
+	payload = bank_details.epc_qr_payload(
 		"Société Dentaire Évreux", IBAN, "", 100, "ACC-SINV-2026-00012", "TKT-2026-00042"
 	)
-	fields = p.decode_epc_payload(payload.encode("utf-8"))
+	fields = bank_details.decode_epc_payload(payload.encode("utf-8"))
 	assert fields["bic"] == ""  # optional inside the EEA
 	assert fields["name"] == "Société Dentaire Évreux"
 	assert fields["remittance_text"] == "ACC-SINV-2026-00012 TKT-2026-00042"
@@ -140,37 +145,41 @@ def test_epc_payload_amounts_have_two_decimals_and_text_follows_the_reference():
 )
 def test_epc_payload_refuses_what_the_epc_guidelines_forbid(kwargs):
 	args = {"name": COMPANY, "iban": IBAN, "bic": BIC, "amount": 100, "reference": "ACC-SINV-2026-00012"}
-	refused("invalid_transfer", p.epc_qr_payload, **{**args, **kwargs})
+	refused("invalid_transfer", bank_details.epc_qr_payload, **{**args, **kwargs})
 
 
 def test_epc_payload_checks_the_bank_details():
-	refused("invalid_iban", p.epc_qr_payload, COMPANY, "FR7630006000011234567890188", None, 100, "F1")
-	refused("bic_country_mismatch", p.epc_qr_payload, COMPANY, IBAN, "DEUTDEFF", 100, "F1")
+	refused(
+		"invalid_iban", bank_details.epc_qr_payload, COMPANY, "FR7630006000011234567890188", None, 100, "F1"
+	)
+	refused("bic_country_mismatch", bank_details.epc_qr_payload, COMPANY, IBAN, "DEUTDEFF", 100, "F1")
 
 
 def test_epc_qr_code_is_level_m_and_at_most_version_13():
-	qr = p.epc_qr(COMPANY, IBAN, BIC, 100, "ACC-SINV-2026-00012", "TKT-2026-00042")
+	qr = bank_details.epc_qr(COMPANY, IBAN, BIC, 100, "ACC-SINV-2026-00012", "TKT-2026-00042")
 	assert qr.error == "M" and qr.mode == "byte" and qr.version <= 13
-	payload = p.epc_qr_payload(COMPANY, IBAN, BIC, 100, "ACC-SINV-2026-00012", "TKT-2026-00042")
+	payload = bank_details.epc_qr_payload(COMPANY, IBAN, BIC, 100, "ACC-SINV-2026-00012", "TKT-2026-00042")
 	# the same symbol as the payload's bytes encoded as the EPC guidelines ask
 	assert qr == segno.make_qr(payload.encode("utf-8"), error="m", boost_error=False)
-	svg = p.epc_qr_svg(COMPANY, IBAN, BIC, 100, "ACC-SINV-2026-00012")
+	svg = bank_details.epc_qr_svg(COMPANY, IBAN, BIC, 100, "ACC-SINV-2026-00012")
 	assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
-	png = p.epc_qr_png(COMPANY, IBAN, BIC, 100, "ACC-SINV-2026-00012")
+	png = bank_details.epc_qr_png(COMPANY, IBAN, BIC, 100, "ACC-SINV-2026-00012")
 	assert png.startswith(b"\x89PNG\r\n\x1a\n")
-	longest = p.epc_qr(
+	longest = bank_details.epc_qr(
 		"x" * 70, "MT84MALT011000012345MTLCAST001S", "MALTMTMTXXX", D("999999999.99"), "r" * 70, "t" * 69
 	)
 	assert longest.version <= 13
 
 
 def test_decode_epc_payload_reads_version_1_and_refuses_other_codes():
-	fields = p.decode_epc_payload("BCD\n001\n1\nSCT\nBNPAFRPP\nLabo\nFR7630004028370001059384612\nEUR12.5")
+	fields = bank_details.decode_epc_payload(
+		"BCD\n001\n1\nSCT\nBNPAFRPP\nLabo\nFR7630004028370001059384612\nEUR12.5"
+	)
 	assert (fields["version"], fields["value"], fields["remittance_text"]) == ("001", D("12.5"), "")
-	refused("invalid_epc_payload", p.decode_epc_payload, "https://example.com")
-	refused("invalid_epc_payload", p.decode_epc_payload, "BCD\n002\n1\nINST\n\nx\nFR76\nEUR1")
-	refused("invalid_epc_payload", p.decode_epc_payload, b"BCD\n002\n9\nSCT\n")
-	refused("invalid_epc_payload", p.decode_epc_payload, "BCD\n002\n1\nSCT\n\nx\nFR76\nEURabc")
+	refused("invalid_epc_payload", bank_details.decode_epc_payload, "https://example.com")
+	refused("invalid_epc_payload", bank_details.decode_epc_payload, "BCD\n002\n1\nINST\n\nx\nFR76\nEUR1")
+	refused("invalid_epc_payload", bank_details.decode_epc_payload, b"BCD\n002\n9\nSCT\n")
+	refused("invalid_epc_payload", bank_details.decode_epc_payload, "BCD\n002\n1\nSCT\n\nx\nFR76\nEURabc")
 
 
 # ---------------------------------------------------------------------------- CAMT.053
@@ -178,7 +187,7 @@ def test_decode_epc_payload_reads_version_1_and_refuses_other_codes():
 
 @pytest.fixture(scope="module")
 def statement():
-	return p.parse_camt053(CAMT053_STATEMENT.read_bytes())
+	return camt053.parse_camt053(CAMT053_STATEMENT.read_bytes())
 
 
 def by_id(statement):
@@ -191,17 +200,17 @@ def test_camt053_statement_header_and_balances(statement):
 	assert (statement.from_date, statement.to_date) == (date(2026, 3, 2), date(2026, 3, 2))
 	assert (statement.opening_balance, statement.closing_balance) == (D("12345.67"), D("14602.80"))
 	assert len(statement.transactions) == 28
-	booked = [t for t in statement.transactions if t.status == p.BOOKED]
+	booked = [t for t in statement.transactions if t.status == camt053.BOOKED]
 	assert statement.opening_balance + sum(t.signed_amount for t in booked) == statement.closing_balance
 
 
 def test_camt053_transaction_fields(statement):
 	first = statement.transactions[0]
-	assert first == p.BankTransaction(
+	assert first == camt053.BankTransaction(
 		id="C2606100001",
 		amount=D("100.00"),
 		currency="EUR",
-		credit_debit=p.CREDIT,
+		credit_debit=camt053.CREDIT,
 		booking_date=date(2026, 3, 2),
 		value_date=date(2026, 3, 2),
 		reversal=False,
@@ -236,12 +245,12 @@ def test_camt053_remittance_lines_dates_and_structured_references(statement):
 def test_camt053_debits_reversals_and_their_counterparties(statement):
 	rows = by_id(statement)
 	refund = rows["D2606100010"]
-	assert (refund.credit_debit, refund.signed_amount) == (p.DEBIT, D("-100.00"))
+	assert (refund.credit_debit, refund.signed_amount) == (camt053.DEBIT, D("-100.00"))
 	assert refund.counterparty_name == "CABINET DU DR FRANÇOIS MÉREL"  # the creditor of a debit
 	assert (refund.counterparty_iban, refund.counterparty_bic) == ("FR7614445004200800456789197", "CEPAFRPP")
 	assert refund.end_to_end_id == "RBT-ACC-SINV-2026-00036"
 	reversal = rows["D2606100011"]
-	assert reversal.reversal and reversal.credit_debit == p.DEBIT
+	assert reversal.reversal and reversal.credit_debit == camt053.DEBIT
 	assert reversal.counterparty_name == "LABORATOIRE VAUCLIN"  # the debtor of the credit it cancels
 	assert reversal.value_date == date(2026, 2, 26)
 
@@ -266,26 +275,26 @@ def test_camt053_ids_are_unique_and_stable(statement):
 	fee = statement.transactions[-2]
 	assert fee.id.startswith("H") and len(fee.id) == 25  # no reference at all: a digest
 	assert fee.additional_info == "FRAIS TENUE DE COMPTE FEVRIER 2026" and fee.bank_code == "ACMT-MDOP-CHRG"
-	again = p.parse_camt053(CAMT053_STATEMENT.read_bytes())
+	again = camt053.parse_camt053(CAMT053_STATEMENT.read_bytes())
 	assert [t.id for t in again.transactions] == ids
 
 
 def test_camt053_same_bank_reference_twice_keeps_ids_unique():
 	entries = [
-		camt.Entry([camt.Transfer(D("100.00"), "A")], reference="C1"),
-		camt.Entry([camt.Transfer(D("100.00"), "B")], reference="C1"),
-		camt.Entry([camt.Transfer(D("5.00"), "C")]),
-		camt.Entry([camt.Transfer(D("5.00"), "C")]),
+		camt_files.Entry([camt_files.Transfer(D("100.00"), "A")], reference="C1"),
+		camt_files.Entry([camt_files.Transfer(D("100.00"), "B")], reference="C1"),
+		camt_files.Entry([camt_files.Transfer(D("5.00"), "C")]),
+		camt_files.Entry([camt_files.Transfer(D("5.00"), "C")]),
 	]
-	ids = [t.id for t in p.parse_camt053(camt.write_camt053(entries)).transactions]
+	ids = [t.id for t in camt053.parse_camt053(camt_files.write_camt053(entries)).transactions]
 	assert ids[:2] == ["C1", "C1/2"]
 	assert ids[2] != ids[3] and ids[2].startswith("H")
 
 
 def test_camt053_versions_02_and_08_read_alike():
-	entries = camt.payments_for(camt.invoices(40), 60, anomalies=0.3, batch_size=4)
-	old = p.parse_camt053(camt.write_camt053(entries, version="02"))
-	new = p.parse_camt053(camt.write_camt053(entries, version="08"))
+	entries = camt_files.payments_for(camt_files.invoices(40), 60, anomalies=0.3, batch_size=4)
+	old = camt053.parse_camt053(camt_files.write_camt053(entries, version="02"))
+	new = camt053.parse_camt053(camt_files.write_camt053(entries, version="08"))
 	assert len(new.transactions) == 60
 	assert old.transactions == new.transactions
 	assert (old.opening_balance, old.closing_balance) == (new.opening_balance, new.closing_balance)
@@ -321,7 +330,7 @@ CAMT_08 = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_camt053_001_08_parties_and_references():
-	statement = p.parse_camt053(CAMT_08.encode())
+	statement = camt053.parse_camt053(CAMT_08.encode())
 	assert statement.account_iban == IBAN
 	assert statement.opening_balance == D("-50.00")
 	(t,) = statement.transactions
@@ -333,14 +342,14 @@ def test_camt053_001_08_parties_and_references():
 	)
 	assert (t.structured_reference, t.end_to_end_id, t.status) == ("RF18539007547034", "E2E-1", "BOOK")
 	# a str is accepted too, and the namespace of any camt.053.001 version
-	assert p.parse_camt053(CAMT_08.replace("001.08", "001.13")).transactions == [t]
+	assert camt053.parse_camt053(CAMT_08.replace("001.08", "001.13")).transactions == [t]
 
 
 def test_camt053_several_statements_in_one_file():
 	stmt = "<Stmt>" + CAMT_08.split("<Stmt>")[1].split("</Stmt>")[0] + "</Stmt>"
 	two = CAMT_08.replace("</Stmt>", "</Stmt>" + stmt.replace("<Id>S1</Id>", "<Id>S2</Id>"))
-	assert [s.id for s in p.parse_camt053_statements(two)] == ["S1", "S2"]
-	refused("invalid_statement", p.parse_camt053, two)
+	assert [s.id for s in camt053.parse_camt053_statements(two)] == ["S1", "S2"]
+	refused("invalid_statement", camt053.parse_camt053, two)
 
 
 @pytest.mark.parametrize(
@@ -363,7 +372,7 @@ def test_camt053_several_statements_in_one_file():
 	],
 )
 def test_camt053_unreadable_files_are_refused(xml):
-	error = refused("invalid_statement", p.parse_camt053, xml)
+	error = refused("invalid_statement", camt053.parse_camt053, xml)
 	assert str(error).startswith("The file is not a readable CAMT.053 bank statement: ")
 
 
@@ -374,7 +383,7 @@ def test_camt053_entities_and_document_types_are_refused(tmp_path):
 <!DOCTYPE Document [<!ENTITY x SYSTEM "file://{secret}">]>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Id>&x;</Id>
 </Stmt></BkToCstmrStmt></Document>"""
-	error = refused("invalid_statement", p.parse_camt053, external.encode())
+	error = refused("invalid_statement", camt053.parse_camt053, external.encode())
 	assert "TOP SECRET" not in str(error)
 	laughs = """<?xml version="1.0"?>
 <!DOCTYPE Document [
@@ -384,7 +393,7 @@ def test_camt053_entities_and_document_types_are_refused(tmp_path):
 ]>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Id>&c;</Id>
 </Stmt></BkToCstmrStmt></Document>"""
-	refused("invalid_statement", p.parse_camt053, laughs.encode())
+	refused("invalid_statement", camt053.parse_camt053, laughs.encode())
 
 
 def test_camt053_batch_without_amounts_stays_one_transaction():
@@ -393,7 +402,7 @@ def test_camt053_batch_without_amounts_stays_one_transaction():
 	)
 	detail = xml.split("<NtryDtls>")[1].split("</NtryDtls>")[0]
 	xml = xml.replace(detail, detail + detail.replace("TX-77", "TX-78"))
-	(t,) = p.parse_camt053(xml).transactions
+	(t,) = camt053.parse_camt053(xml).transactions
 	assert t.amount == D("100.00") and t.counterparty_name == "Clinique Dentaire Sainte-Cécile"
 
 
@@ -430,7 +439,7 @@ CUSTOMERS = {
 
 
 def inv(n, outstanding="100.00", total="100.00", currency="EUR", is_return=False, ticket=None, customer=None):
-	return p.OpenInvoice(
+	return transfer_matching.OpenInvoice(
 		name=f"ACC-SINV-2026-{n:05d}",
 		customer=customer or CUSTOMERS.get(n, f"Client {n}"),
 		outstanding=D(outstanding),
@@ -461,7 +470,7 @@ def name(n):
 	return f"ACC-SINV-2026-{n:05d}"
 
 
-M, U = p.MATCHED, p.UNMATCHED
+M, U = transfer_matching.MATCHED, transfer_matching.UNMATCHED
 FIXTURE_OUTCOMES = {
 	"C2606100001": (M, "matched", name(12)),  # exact reference
 	"C2606100002": (M, "matched", name(13)),  # lower case, spaces
@@ -495,7 +504,7 @@ FIXTURE_OUTCOMES = {
 
 
 def test_r_acc_2_fixture_statement_outcomes(statement):
-	decisions = p.match(statement.transactions, statement_invoices())
+	decisions = transfer_matching.match(statement.transactions, statement_invoices())
 	got = {
 		("FEE" if d.transaction_id.startswith("H") else d.transaction_id): (d.status, d.reason, d.invoice)
 		for d in decisions
@@ -506,13 +515,20 @@ def test_r_acc_2_fixture_statement_outcomes(statement):
 
 
 def test_r_acc_2_fixture_decisions_explain_themselves(statement):
-	decisions = {d.transaction_id: d for d in p.match(statement.transactions, statement_invoices())}
+	decisions = {
+		d.transaction_id: d for d in transfer_matching.match(statement.transactions, statement_invoices())
+	}
 	first = decisions["C2606100001"]
 	assert (first.amount, first.currency, first.customer) == (D("100.00"), "EUR", "Laboratoire Lefèvre")
 	assert first.explanation == "Transfer of 100.00 EUR pays invoice ACC-SINV-2026-00012 in full"
 	assert decisions["C2606100005"].reference == "TKT202600046"
 	partial = decisions["C2606100006"]
-	assert partial.message == p.M_PARTIAL and partial.args == ("50.00", "EUR", name(17), "100.00")
+	assert partial.message == transfer_matching.M_PARTIAL and partial.args == (
+		"50.00",
+		"EUR",
+		name(17),
+		"100.00",
+	)
 	assert partial.explanation == (
 		"Transfer of 50.00 EUR is less than the 100.00 EUR outstanding on invoice ACC-SINV-2026-00017"
 	)
@@ -523,7 +539,7 @@ def test_r_acc_2_fixture_decisions_explain_themselves(statement):
 		"Transfer of 100.00 EUR refers to ACC-SINV-2026-00O21, which looks like a mistyped ACC-SINV-2026-00021"
 	)
 	assert decisions["D2606100010"].invoices == (name(36),)  # the credit note it refunds, for the accountant
-	assert decisions["D2606100011"].message == p.M_REVERSAL
+	assert decisions["D2606100011"].message == transfer_matching.M_REVERSAL
 	assert decisions["C2606100014"].args[3] == "C2606100013"
 	assert decisions["C2606100016"].explanation.endswith("ACC-SINV-2026-00028, which is in CHF")
 	assert decisions["C2606100017"].explanation == (
@@ -538,31 +554,31 @@ def test_r_acc_2_fixture_decisions_explain_themselves(statement):
 
 
 def test_every_decision_message_is_a_template_with_its_arguments(statement):
-	decisions = p.match(statement.transactions, statement_invoices())
-	assert {d.reason for d in decisions} <= set(p.REASONS)
-	assert {d.message for d in decisions} <= set(p.DECISION_MESSAGES)
+	decisions = transfer_matching.match(statement.transactions, statement_invoices())
+	assert {d.reason for d in decisions} <= set(transfer_matching.REASONS)
+	assert {d.message for d in decisions} <= set(transfer_matching.DECISION_MESSAGES)
 	for d in decisions:
 		fields = [f for _, f, _, _ in string.Formatter().parse(d.message) if f is not None]
 		assert all(f.isdigit() for f in fields), d.message
 		assert max(int(f) for f in fields) == len(d.args) - 1, d.message
 		assert "{" not in d.explanation
-	for template in (*p.DECISION_MESSAGES, *p.ERROR_MESSAGES.values()):
+	for template in (*transfer_matching.DECISION_MESSAGES, *bank_details.ERROR_MESSAGES.values()):
 		assert all(f.isdigit() for _, f, _, _ in string.Formatter().parse(template) if f is not None)
 
 
 def tx(text="", amount="100.00", credit=True, currency="EUR", id="T1", **kw):
-	return p.BankTransaction(
+	return camt053.BankTransaction(
 		id=id,
 		amount=D(amount),
 		currency=currency,
-		credit_debit=p.CREDIT if credit else p.DEBIT,
+		credit_debit=camt053.CREDIT if credit else camt053.DEBIT,
 		remittance=text,
 		**kw,
 	)
 
 
 def decide(text, invoices, **kw):
-	(decision,) = p.match([tx(text, **kw)], invoices)
+	(decision,) = transfer_matching.match([tx(text, **kw)], invoices)
 	return decision.status, decision.reason, decision.invoice
 
 
@@ -587,7 +603,7 @@ def test_references_are_found_however_written(text):
 
 @pytest.mark.parametrize("text", ["ACC-SINV-2026-000123", "ACC-SINV-2026-100012", "ACC-SINV-2026-0001"])
 def test_a_reference_is_not_found_inside_a_longer_number(text):
-	index = p.InvoiceIndex([inv(12)])
+	index = transfer_matching.InvoiceIndex([inv(12)])
 	assert index.references(text) == ([], "")
 	# but it is offered as the invoice probably meant
 	assert decide(text, [inv(12)]) == (U, "mistyped_reference", name(12))
@@ -628,7 +644,7 @@ def test_amount_rules():
 	assert decide("ACC-SINV-2026-00012", [inv(12, "0.00")]) == (U, "already_paid", name(12))
 	assert decide("ACC-SINV-2026-00012", [inv(12, "-5.00")]) == (U, "already_paid", name(12))
 	# floats given by a caller are read as their decimal text
-	floaty = p.OpenInvoice("ACC-SINV-2026-00012", "C", 100.0, 100.0)
+	floaty = transfer_matching.OpenInvoice("ACC-SINV-2026-00012", "C", 100.0, 100.0)
 	assert decide("ACC-SINV-2026-00012", [floaty]) == (M, "matched", name(12))
 
 
@@ -650,8 +666,8 @@ def test_refunds_reversals_and_credit_notes_are_never_matched():
 	assert decide("ACC-SINV-2026-00012", [inv(12)], reversal=True) == (U, "refund", None)
 	credit_note = inv(40, "-100.00", "-100.00", is_return=True)
 	assert decide("ACC-SINV-2026-00040", [credit_note]) == (U, "refund", name(40))
-	(decision,) = p.match([tx("ACC-SINV-2026-00040")], [credit_note])
-	assert decision.message == p.M_CREDIT_NOTE
+	(decision,) = transfer_matching.match([tx("ACC-SINV-2026-00040")], [credit_note])
+	assert decision.message == transfer_matching.M_CREDIT_NOTE
 	# a credit note named next to its invoice: the invoice
 	assert decide("ACC-SINV-2026-00012 avoir ACC-SINV-2026-00040", [inv(12), credit_note]) == (
 		M,
@@ -662,14 +678,14 @@ def test_refunds_reversals_and_credit_notes_are_never_matched():
 
 def test_each_invoice_is_matched_once_per_run():
 	transactions = [tx("ACC-SINV-2026-00012", id=f"T{i}") for i in range(3)]
-	decisions = p.match(transactions, [inv(12)])
+	decisions = transfer_matching.match(transactions, [inv(12)])
 	assert [(d.transaction_id, d.reason) for d in decisions] == [
 		("T0", "matched"),
 		("T1", "duplicate_payment"),
 		("T2", "duplicate_payment"),
 	]
 	# a partial payment first does not use the invoice up
-	decisions = p.match(
+	decisions = transfer_matching.match(
 		[tx("ACC-SINV-2026-00012", "30.00", id="A"), tx("ACC-SINV-2026-00012", id="B")], [inv(12)]
 	)
 	assert [d.reason for d in decisions] == ["partial_payment", "matched"]
@@ -690,18 +706,22 @@ def test_mistyped_references():
 	# several close, same amount, no payer name: a list, no choice
 	status, reason, invoice = decide("ACC-SINV-2026-0001", [inv(12), inv(13)])
 	assert (status, reason, invoice) == (U, "unknown_reference", None)
-	(decision,) = p.match([tx("ACC-SINV-2026-0001")], [inv(12), inv(13)])
-	assert decision.invoices == (name(12), name(13)) and decision.message == p.M_UNKNOWN_NEAR
+	(decision,) = transfer_matching.match([tx("ACC-SINV-2026-0001")], [inv(12), inv(13)])
+	assert decision.invoices == (name(12), name(13)) and decision.message == transfer_matching.M_UNKNOWN_NEAR
 	# a paid invoice is not offered
 	assert decide("ACC-SINV-2026-0001", [inv(12, "0"), inv(13)]) == (U, "mistyped_reference", name(13))
 
 
 def test_within_one_edit():
-	assert p._within_one_edit("ABC", "ABC")
-	assert p._within_one_edit("ABC", "AXC") and p._within_one_edit("ABC", "BAC")
-	assert p._within_one_edit("ABC", "AC") and p._within_one_edit("AC", "ABC")
-	assert not p._within_one_edit("ABC", "CBA") and not p._within_one_edit("ABC", "A")
-	assert not p._within_one_edit("ABCD", "BADC")
+	assert transfer_matching._within_one_edit("ABC", "ABC")
+	assert transfer_matching._within_one_edit("ABC", "AXC") and transfer_matching._within_one_edit(
+		"ABC", "BAC"
+	)
+	assert transfer_matching._within_one_edit("ABC", "AC") and transfer_matching._within_one_edit("AC", "ABC")
+	assert not transfer_matching._within_one_edit("ABC", "CBA") and not transfer_matching._within_one_edit(
+		"ABC", "A"
+	)
+	assert not transfer_matching._within_one_edit("ABCD", "BADC")
 
 
 def test_not_booked_entries_wait():
@@ -711,11 +731,11 @@ def test_not_booked_entries_wait():
 
 def test_matching_is_deterministic(statement):
 	invoices = statement_invoices()
-	first = p.match(statement.transactions, invoices)
+	first = transfer_matching.match(statement.transactions, invoices)
 	shuffled = invoices[:]
 	random.Random(7).shuffle(shuffled)
-	assert p.match(statement.transactions, shuffled) == first
-	assert p.match(statement.transactions, invoices) == first
+	assert transfer_matching.match(statement.transactions, shuffled) == first
+	assert transfer_matching.match(statement.transactions, invoices) == first
 
 
 @settings(max_examples=200, deadline=None)
@@ -728,20 +748,20 @@ def test_matching_is_deterministic(statement):
 	after=st.sampled_from(["", " merci", ".", " TKT", " du 02/03"]),
 )
 def test_a_reference_written_any_way_is_found(number, year, separator, lower, before, after):
-	invoice = p.OpenInvoice(f"ACC-SINV-{year}-{number:05d}", "Labo", D("100"), D("100"))
+	invoice = transfer_matching.OpenInvoice(f"ACC-SINV-{year}-{number:05d}", "Labo", D("100"), D("100"))
 	written = separator.join(["ACC", "SINV", str(year), f"{number:05d}"])
 	text = before + (written.lower() if lower else written) + after
-	assert p.InvoiceIndex([invoice]).references(text)[0] == [invoice.name]
+	assert transfer_matching.InvoiceIndex([invoice]).references(text)[0] == [invoice.name]
 
 
 def test_generated_statement_gives_the_expected_decisions_at_scale():
-	invoices = camt.invoices(2000)
+	invoices = camt_files.invoices(2000)
 	invoices[5] = inv(6, "0")  # paid before
-	entries = camt.payments_for(invoices, 3000, anomalies=0.15, batch_size=3, seed=11)
-	statement = p.parse_camt053(camt.write_camt053(entries))
+	entries = camt_files.payments_for(invoices, 3000, anomalies=0.15, batch_size=3, seed=11)
+	statement = camt053.parse_camt053(camt_files.write_camt053(entries))
 	assert len(statement.transactions) == 3000
-	decisions = p.match(statement.transactions, invoices)
-	assert [(d.reason, d.invoice) for d in decisions] == camt.expected_outcomes(entries)
+	decisions = transfer_matching.match(statement.transactions, invoices)
+	assert [(d.reason, d.invoice) for d in decisions] == camt_files.expected_outcomes(entries)
 	reasons = Counter(d.reason for d in decisions)
 	assert {
 		"matched",
@@ -755,7 +775,7 @@ def test_generated_statement_gives_the_expected_decisions_at_scale():
 
 
 def test_generated_ibans_are_valid():
-	for bank, branch, _ in camt.PAYER_BANKS:
+	for bank, branch, _ in camt_files.PAYER_BANKS:
 		for account in ("00000000001", "12345678901", "0500013M026"):
-			iban = camt.french_iban(bank, branch, account)
-			assert p.check_iban(iban) == iban
+			iban = camt_files.french_iban(bank, branch, account)
+			assert bank_details.check_iban(iban) == iban

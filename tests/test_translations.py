@@ -88,12 +88,16 @@ def core_messages():
 
 def core_constants():
 	"""Messages the core keeps in tables and the Frappe side shows through ``_()``."""
-	from dds_assistance.core import accounting, payments, remote_sessions
+	from dds_assistance.core import accounting, bank_details, remote_sessions, transfer_matching
 
-	for table in (remote_sessions.START_REFUSALS, remote_sessions.CHECKLIST_LABELS, payments.ERROR_MESSAGES):
+	for table in (
+		remote_sessions.START_REFUSALS,
+		remote_sessions.CHECKLIST_LABELS,
+		bank_details.ERROR_MESSAGES,
+	):
 		for text in table.values():
 			yield "core", text
-	for text in (*accounting.ANOMALIES, *payments.DECISION_MESSAGES, *payments.REASONS):
+	for text in (*accounting.ANOMALIES, *transfer_matching.DECISION_MESSAGES, *transfer_matching.REASONS):
 		yield "core", text
 	yield from einvoice_constants()
 
@@ -101,16 +105,16 @@ def core_constants():
 def einvoice_constants():
 	"""The e-invoice's refusals and legal mentions (core) and the Factur-X PDF's
 	warnings and metadata (``facturx_pdf``), shown or written in French."""
-	from dds_assistance import facturx_pdf
-	from dds_assistance.core import einvoice
+	from dds_assistance.core import en16931
+	from dds_assistance.integrations import facturx_pdf
 
-	for text in einvoice.MESSAGES.values():
+	for text in en16931.MESSAGES.values():
 		yield "core", text
 	for text in (
-		einvoice.PENALTIES_TEXT,
-		einvoice.RECOVERY_INDEMNITY_TEXT,
-		einvoice.NO_DISCOUNT_TEXT,
-		einvoice.VAT_ON_RECEIPTS_TEXT,
+		en16931.PENALTIES_TEXT,
+		en16931.RECOVERY_INDEMNITY_TEXT,
+		en16931.NO_DISCOUNT_TEXT,
+		en16931.VAT_ON_RECEIPTS_TEXT,
 	):
 		yield "core", text
 	for text in (

@@ -76,7 +76,7 @@ def seed(frappe) -> dict:
 	from freezegun import freeze_time
 
 	from dds_assistance.samples.records import ensure_customer
-	from dds_assistance.testing import ensure_assistance_setup, ensure_plan_item, ensure_staff_user
+	from dds_assistance.samples.testing import ensure_assistance_setup, ensure_plan_item, ensure_staff_user
 
 	ensure_assistance_setup()
 	today = nowdate()
@@ -321,7 +321,7 @@ def restart_mariadb(
 def restart_queue_redis(frappe, bench: Path, site: str, port: int, result: dict) -> None:
 	from frappe.utils import add_days, get_datetime, nowdate
 
-	from dds_assistance.testing import ensure_assistance_setup
+	from dds_assistance.samples.testing import ensure_assistance_setup
 
 	ensure_assistance_setup()
 	day = add_days(nowdate(), 40)

@@ -7,7 +7,6 @@ import time
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
-from frappe.utils.typing_validations import validate_argument_types
 
 
 def locked_doc(doctype: str, name: str, ptype: str = "write"):
@@ -30,7 +29,6 @@ def retry_on_deadlock(function):
 	whole action is rolled back and played again — at most ``DEADLOCK_ATTEMPTS``
 	times — instead of answering a server error. Nothing of a lost attempt remains:
 	its rows, mails and queued jobs go with the rollback."""
-	function = validate_argument_types(function, apply_condition=_in_request_or_test)
 
 	@functools.wraps(function)
 	def wrapper(*args, **kwargs):
@@ -56,10 +54,6 @@ def portal_write(function):
 	``Assistance Settings.portal_writes_per_hour`` calls of this endpoint per portal
 	account and hour (0: no limit), counted in Redis; past it, a 429 with a clear
 	French message. Calls that are not HTTP requests (jobs, tests) are not counted."""
-	# Frappe checks a whitelisted function's argument types against the names of its
-	# code's arguments: this wrapper's are *args, so the check is made on the function
-	# itself, whether it is called with positional or keyword arguments.
-	function = validate_argument_types(function, apply_condition=_in_request_or_test)
 	limited = rate_limit(
 		key=RATE_KEY, limit=_writes_per_hour, seconds=PORTAL_WRITE_WINDOW, methods=["POST"], ip_based=False
 	)(function)
@@ -82,10 +76,6 @@ def portal_write(function):
 			)
 
 	return wrapper
-
-
-def _in_request_or_test() -> bool:
-	return bool(frappe.request or frappe.flags.in_test)
 
 
 def _writes_per_hour() -> int:

@@ -4,11 +4,12 @@ import frappe
 from frappe import _
 
 from dds_assistance.api._common import locked_doc
+from dds_assistance.web.endpoints import endpoint
 
 STATEMENT = "Assistance Bank Statement"
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def import_statement(statement: str) -> dict:
 	"""Import the statement's transactions into Bank Transactions and record the
 	payments of the invoices they pay in full."""

@@ -1,7 +1,7 @@
 """The customer portal's writes (R-TKT-6/7/8, R-SUB-3, R-CPL-1): each derives the
-client on the server — from the record it acts on (``portal.owner_of``), or, for a
+client on the server — from the record it acts on (``portal_reads.owner_of``), or, for a
 new record, the client the page names among the session user's own
-(``portal.client``) — and acts only on what is theirs. Texts have maxima
+(``portal_reads.client``) — and acts only on what is theirs. Texts have maxima
 (``core.limits``); each write is rate-limited per account (``portal_write``).
 Nothing can be deleted from here."""
 
@@ -12,18 +12,20 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, getdate, now_datetime, nowdate
 
-from dds_assistance import payments, portal
 from dds_assistance.api._common import portal_write
 from dds_assistance.core import subscriptions as core_subscriptions
 from dds_assistance.core import tickets as core_tickets
 from dds_assistance.core.errors import RuleError
 from dds_assistance.core.limits import check_lengths
-from dds_assistance.errors import ClientSuspendedError, throw_rule
+from dds_assistance.guards.refusals import ClientSuspendedError, throw_rule
+from dds_assistance.integrations import payment_means
 from dds_assistance.integrations.files import attach_private
-from dds_assistance.portal import client, client_tickets, own, owner_of, suspension_message
+from dds_assistance.web import portal_reads
+from dds_assistance.web.endpoints import endpoint
+from dds_assistance.web.portal_reads import client, client_tickets, own, owner_of, suspension_message
 
 
-@frappe.whitelist(methods=["GET"])
+@endpoint(methods=["GET"])
 def my_requests(start: int = 0, page_length: int = 50, customer: str | None = None) -> list[dict]:
 	"""My requests, newest first (the portal list as data)."""
 	customer = client(customer)
@@ -31,23 +33,23 @@ def my_requests(start: int = 0, page_length: int = 50, customer: str | None = No
 	return client_tickets(customer, start, page_length)
 
 
-@frappe.whitelist(methods=["GET"])
+@endpoint(methods=["GET"])
 def download_einvoice(invoice: str) -> None:
 	"""The Factur-X PDF of one of the client's invoices or credit notes (a ticket's,
 	a Premium plan's), as a download; anyone else's is "not found"."""
-	file_name, content = portal.einvoice_download(invoice)
+	file_name, content = portal_reads.einvoice_download(invoice)
 	frappe.local.response.filename = file_name
 	frappe.local.response.filecontent = content
 	frappe.local.response.type = "download"
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def choose_client(customer: str) -> dict:
 	"""A user of several Customers chooses whom they act for (remembered)."""
-	return {"customer": portal.choose_client(customer)}
+	return {"customer": portal_reads.choose_client(customer)}
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 @portal_write
 def create_request(
 	description: str,
@@ -132,7 +134,7 @@ def create_request(
 	return {"name": ticket.name, "late": late, "route": f"/assistance/tickets/{ticket.name}"}
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 @portal_write
 def attach_file(ticket: str, filename: str | None = None, filedata: str | None = None) -> dict:
 	"""An attachment to one's own open ticket, kept private (only its client and
@@ -152,7 +154,7 @@ def attach_file(ticket: str, filename: str | None = None, filedata: str | None =
 	return {"file_url": attach_private("Assistance Ticket", ticket, filename, content)}
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 @portal_write
 def reply(ticket: str, message: str) -> dict:
 	"""The client's reply, appended to the ticket's conversation."""
@@ -210,7 +212,7 @@ def _own_subscription(name: str):
 	return doc
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def notice_preview(subscription: str) -> dict:
 	doc = _own_subscription(subscription)
 	today = getdate(nowdate())
@@ -224,21 +226,21 @@ def notice_preview(subscription: str) -> dict:
 	}
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def give_notice(subscription: str, reason: str = "Client decision") -> dict:
 	"""R-SUB-3: written notice given on the portal, received today."""
 	doc = _own_subscription(subscription)
 	return {"ends_on": doc.give_notice(getdate(nowdate()), "Portal", reason)}
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def withdraw_notice(subscription: str) -> dict:
 	doc = _own_subscription(subscription)
 	doc.withdraw_notice()
 	return {"status": doc.status}
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 @portal_write
 def file_complaint(
 	subject: str, description: str, ticket: str | None = None, customer: str | None = None
@@ -266,17 +268,17 @@ def file_complaint(
 	return {"name": doc.name, "ack_due": doc.ack_due}
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 @portal_write
 def pay_online(ticket: str) -> dict:
 	"""R-TKT-4: the payment page of the ticket's invoice — an ERPNext Payment Request
 	through the site's payment gateway (refused where the site has none)."""
 	owner_of("Assistance Ticket", ticket)
-	payment = portal.how_to_pay(frappe.get_doc("Assistance Ticket", ticket))
+	payment = portal_reads.how_to_pay(frappe.get_doc("Assistance Ticket", ticket))
 	if not payment:
 		frappe.throw(_("This request has nothing left to pay."), title=_("Nothing to Pay"))
 	if not payment["online"]:
 		frappe.throw(
 			_("Online payment is not available: please pay by bank transfer."), title=_("Online Payment")
 		)
-	return {"url": payments.online_payment_url(payment["invoice"], frappe.session.user)}
+	return {"url": payment_means.online_payment_url(payment["invoice"], frappe.session.user)}

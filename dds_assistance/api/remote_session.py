@@ -7,11 +7,12 @@ from frappe import _
 from frappe.utils import cint, getdate, nowdate
 
 from dds_assistance.api._common import locked_doc, portal_write
-from dds_assistance.clients import customers_of
+from dds_assistance.context.clients import customers_of
+from dds_assistance.context.staff import is_staff, require_manager
 from dds_assistance.core import remote_sessions as core
 from dds_assistance.integrations.mail import client_language, mail_client
-from dds_assistance.portal import owner_of
-from dds_assistance.staff import is_staff, require_manager
+from dds_assistance.web.endpoints import endpoint
+from dds_assistance.web.portal_reads import owner_of
 
 SESSION = "Remote Session"
 
@@ -21,7 +22,7 @@ def _checklist(*answers) -> dict:
 	return {key: bool(cint(value)) for key, value in zip(core.CHECKLIST, answers, strict=True)}
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def propose(ticket: str, purpose: str, tool: str, minutes: int | None = None) -> str:
 	"""A technician proposes a session on a ticket: declared scope, tool, duration."""
 	frappe.has_permission(SESSION, "create", throw=True)
@@ -39,7 +40,7 @@ def propose(ticket: str, purpose: str, tool: str, minutes: int | None = None) ->
 	return doc.name
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 @portal_write
 def consent(
 	session: str,
@@ -57,7 +58,7 @@ def consent(
 	return doc.consent("Portal", checklist, None, True, person)
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def record_consent(
 	session: str,
 	method: str,
@@ -78,37 +79,37 @@ def record_consent(
 	return doc.consent(method, checklist, note, False, consented_by.strip())
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def start(session: str) -> dict:
 	"""Start the session (R-RS-1, R-RS-6, R-RS-7, R-SAN-2)."""
 	return locked_doc(SESSION, session).start()
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def extend_scope(session: str, new_scope: str, instruction_by: str, instruction: str) -> dict:
 	"""R-RS-5: widen the scope on the client's express instruction, recorded first."""
 	return locked_doc(SESSION, session).extend_scope(new_scope, instruction_by, instruction)
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def end(session: str, note: str | None = None) -> dict:
 	"""The technician ends the session before its authorised end."""
 	return locked_doc(SESSION, session).end(note)
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def cancel(session: str, reason: str) -> dict:
 	return locked_doc(SESSION, session).cancel_proposal(reason)
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def revoke_authorisation(authorisation: str, reason: str) -> dict:
 	"""R-RS-6: a manager revokes a technician authorisation; the revocation stays."""
 	require_manager(_("Only an Assistance Manager can revoke an authorisation."))
 	return locked_doc("Technician Authorisation", authorisation).revoke(reason)
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def ask_tool_uninstall(installation: str) -> dict:
 	"""R-RS-8: ask the client to uninstall a tool they no longer need."""
 	doc = frappe.get_doc("Assistance Tool Installation", installation)
@@ -127,7 +128,7 @@ def ask_tool_uninstall(installation: str) -> dict:
 	return {"uninstall_requested_on": doc.uninstall_requested_on, "recipients": recipients}
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def record_tool_answer(installation: str, answer: str, note: str | None = None) -> dict:
 	"""R-RS-8: the client's answer — from staff, or from the client on the portal."""
 	doc = frappe.get_doc("Assistance Tool Installation", installation)

@@ -4,10 +4,11 @@ import frappe
 from frappe import _
 
 from dds_assistance.api._common import locked_doc
-from dds_assistance.staff import require_manager
+from dds_assistance.context.staff import require_manager
+from dds_assistance.web.endpoints import endpoint
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def lift_sanction(sanction: str, reason: str) -> dict:
 	"""A manager lifts a suspension (who, when, why); the sanction stays in history."""
 	require_manager(_("Only an Assistance Manager can lift a sanction."))

@@ -6,8 +6,9 @@ from frappe import _
 from frappe.utils import getdate, nowdate
 
 from dds_assistance.api._common import locked_doc
+from dds_assistance.context.staff import require_manager
 from dds_assistance.core import subscriptions as core
-from dds_assistance.staff import require_manager
+from dds_assistance.web.endpoints import endpoint
 
 SUBSCRIPTION = "Premium Subscription"
 
@@ -21,7 +22,7 @@ def _parse_date(value, label: str):
 		)
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def notice_preview(subscription: str, received_on: str | None = None) -> dict:
 	"""R-SUB-3: the end a notice received on that date would give, before confirming."""
 	doc = frappe.get_doc(SUBSCRIPTION, subscription)
@@ -32,7 +33,7 @@ def notice_preview(subscription: str, received_on: str | None = None) -> dict:
 	return {"effective_end": end, "notice_deadline": current.notice_deadline, "on_time": end == current.end}
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def give_notice(
 	subscription: str,
 	received_on: str,
@@ -47,7 +48,7 @@ def give_notice(
 	return {"status": doc.status, "ends_on": doc.ends_on}
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def withdraw_notice(subscription: str) -> dict:
 	"""A notice can be withdrawn before it takes effect."""
 	doc = locked_doc(SUBSCRIPTION, subscription)
@@ -55,7 +56,7 @@ def withdraw_notice(subscription: str) -> dict:
 	return {"status": doc.status}
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def terminate_for_breach(subscription: str, effective_on: str, reason: str) -> dict:
 	"""A manager — only — terminates for breach, at once or from a date."""
 	require_manager(_("Only an Assistance Manager can terminate a subscription for breach."))

@@ -4,10 +4,11 @@ import frappe
 from frappe import _
 
 from dds_assistance.api._common import locked_doc
-from dds_assistance.staff import require_manager
+from dds_assistance.context.staff import require_manager
+from dds_assistance.web.endpoints import endpoint
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def publish_terms(terms_version: str) -> dict:
 	"""Inform every client of a new version (portal notice and e-mail)."""
 	require_manager(_("Only an Assistance Manager can publish terms."))

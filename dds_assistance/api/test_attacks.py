@@ -12,12 +12,12 @@ import frappe
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dds_assistance import portal as pages
-from dds_assistance import testing
 from dds_assistance.api import portal
 from dds_assistance.api import remote_session as session_api
 from dds_assistance.api import ticket as ticket_api
-from dds_assistance.errors import PaymentRequiredError
+from dds_assistance.guards.refusals import PaymentRequiredError
+from dds_assistance.samples import testing
+from dds_assistance.web import portal_reads as pages
 
 SCOPED = (
 	"Assistance Ticket",

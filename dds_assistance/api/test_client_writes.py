@@ -12,13 +12,14 @@ from frappe import client as frappe_client
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from dds_assistance import portal as pages
-from dds_assistance import responses, testing
 from dds_assistance.api import portal
 from dds_assistance.api import remote_session as session_api
 from dds_assistance.api import ticket as ticket_api
-from dds_assistance.errors import ClientSuspendedError, RuleViolation
-from dds_assistance.testing import AGENT, MANAGER, TECHNICIAN
+from dds_assistance.guards.refusals import ClientSuspendedError, RuleViolation
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import AGENT, MANAGER, TECHNICIAN
+from dds_assistance.web import portal_reads as pages
+from dds_assistance.web import responses
 
 SCRIPT = b"<html><body><script>fetch('/api/method/frappe.auth.get_logged_user')</script></body></html>"
 REFUSED = (frappe.PermissionError, frappe.ValidationError)

@@ -14,9 +14,9 @@ import typing
 import frappe
 
 import dds_assistance
-from dds_assistance import testing
-from dds_assistance.endpoints import ARGUMENT_LABELS
-from dds_assistance.testing import MANAGER, STAFF, WebClient
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import MANAGER, STAFF, WebClient
+from dds_assistance.web.endpoints import ARGUMENT_LABELS
 
 STAFF_PASSWORD = "Bureau-Test-2026"
 TRACE_MARKERS = ("Traceback (most recent call last)", '"exc"', '"exception"', "_exc_source")
@@ -30,7 +30,7 @@ def app_endpoints() -> list[tuple[str, typing.Callable]]:
 			continue
 		spec = importlib.util.find_spec(module.name)
 		origin = spec.origin if spec else None
-		if origin and origin.endswith(".py") and "frappe.whitelist" in open(origin, encoding="utf-8").read():
+		if origin and origin.endswith(".py") and "@endpoint(" in open(origin, encoding="utf-8").read():
 			importlib.import_module(module.name)
 	return sorted(
 		(f"{fn.__module__}.{fn.__name__}", fn)

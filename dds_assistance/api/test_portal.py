@@ -10,11 +10,11 @@ import base64
 import frappe
 from frappe.utils import add_to_date, now_datetime, nowdate
 
-from dds_assistance import portal as pages
-from dds_assistance import testing
 from dds_assistance.api import portal
 from dds_assistance.api import remote_session as session_api
-from dds_assistance.testing import AGENT
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import AGENT
+from dds_assistance.web import portal_reads as pages
 
 DESCRIPTION = "Le calcul de la marge de la couronne échoue depuis la mise à jour 3.2."
 

@@ -7,13 +7,13 @@ user of two Customers chooses whom they act for — every check still on the ser
 
 import frappe
 
-from dds_assistance import portal as pages
-from dds_assistance import testing
 from dds_assistance.api import portal
 from dds_assistance.api import remote_session as session_api
 from dds_assistance.core.limits import MAXIMA
-from dds_assistance.errors import RuleViolation
-from dds_assistance.testing import PORTAL_PASSWORD, WebClient, render_portal_page
+from dds_assistance.guards.refusals import RuleViolation
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import PORTAL_PASSWORD, WebClient, render_portal_page
+from dds_assistance.web import portal_reads as pages
 
 SETTINGS = "Assistance Settings"
 

@@ -22,8 +22,10 @@ from unittest import mock
 import frappe
 import pymysql
 
-from dds_assistance import responses, testing, wsgi
-from dds_assistance.testing import WebClient
+from dds_assistance import wsgi
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import WebClient
+from dds_assistance.web import responses
 
 FRENCH_TITLE = "Service momentanément indisponible"
 FRENCH_MESSAGE = "votre dernière action n'a pas été enregistrée"
@@ -169,9 +171,9 @@ class TestDatabaseUnreachable(testing.AssistanceTestCase):
 		client = self.client()
 		with (
 			contextlib.redirect_stderr(io.StringIO()),
-			mock.patch("dds_assistance.responses._database_uptime", return_value=uptime),
+			mock.patch("dds_assistance.web.responses._database_uptime", return_value=uptime),
 		):
-			with mock.patch("dds_assistance.portal.my_overview", side_effect=page_error):
+			with mock.patch("dds_assistance.web.portal_reads.my_overview", side_effect=page_error):
 				page = client.open("/assistance", method="GET", headers={"Accept": "text/html"})
 			with mock.patch("dds_assistance.api.portal.client_tickets", side_effect=call_error):
 				call = client.call("dds_assistance.api.portal.my_requests", "GET")

@@ -6,14 +6,15 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
 from dds_assistance.api._common import locked_doc, retry_on_deadlock
-from dds_assistance.business_calendar import time_to_due
+from dds_assistance.context.business_calendar import time_to_due
+from dds_assistance.context.staff import require_manager
 from dds_assistance.core import sla as core_sla
-from dds_assistance.staff import require_manager
+from dds_assistance.web.endpoints import endpoint
 
 TICKET = "Assistance Ticket"
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 @retry_on_deadlock
 def accept(ticket: str, reason: str | None = None) -> dict:
 	"""Accept a request (R-TKT-3, R-TKT-7): a late one needs a reason; an on-demand
@@ -21,32 +22,32 @@ def accept(ticket: str, reason: str | None = None) -> dict:
 	return locked_doc(TICKET, ticket).accept(reason)
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def refuse(ticket: str, reason: str) -> dict:
 	"""Refuse a request (R-TKT-7) with a reason; nothing is invoiced."""
 	return locked_doc(TICKET, ticket).refuse(reason)
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def set_client(ticket: str, customer: str) -> dict:
 	"""Triage (R-TKT-1): name the client of a request before it is accepted or
 	invoiced; its coverage is decided for that client."""
 	return locked_doc(TICKET, ticket).set_client(customer)
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def confirm_sender(ticket: str) -> dict:
 	"""R-SAN-2: an agent confirms that an unauthenticated e-mail is the client's."""
 	return locked_doc(TICKET, ticket).confirm_sender()
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def mark_responded(ticket: str) -> dict:
 	"""R-TKT-9: stamp the first response when it was given outside e-mail (phone …)."""
 	return locked_doc(TICKET, ticket).record_first_response(now_datetime())
 
 
-@frappe.whitelist(methods=["POST"])
+@endpoint(methods=["POST"])
 def extend_response_due(ticket: str, new_due: str, reason: str, note: str) -> dict:
 	"""R-TKT-10: a manager — only — extends the first-response due time."""
 	require_manager(_("Only an Assistance Manager can extend a response due time."))
@@ -60,7 +61,7 @@ def extend_response_due(ticket: str, new_due: str, reason: str, note: str) -> di
 	return doc.extend_response_due(new_due_at, reason, note)
 
 
-@frappe.whitelist()
+@endpoint()
 def response_countdown(ticket: str) -> dict | None:
 	"""R-TKT-9: business time left before the first-response due time, for the form."""
 	doc = frappe.get_doc(TICKET, ticket)
@@ -86,7 +87,7 @@ def response_countdown(ticket: str) -> dict | None:
 	}
 
 
-@frappe.whitelist()
+@endpoint()
 def payments(ticket: str) -> list[str]:
 	"""The submitted payments (Payment Entries) against the ticket's invoices."""
 	doc = frappe.get_doc(TICKET, ticket)
@@ -110,7 +111,7 @@ def payments(ticket: str) -> list[str]:
 	)
 
 
-@frappe.whitelist()
+@endpoint()
 def countdowns(tickets: list[str] | str) -> dict[str, str]:
 	"""R-TKT-9: business time left before each ticket's first-response due time (list view)."""
 	names = frappe.parse_json(tickets) if isinstance(tickets, str) else tickets

@@ -3,7 +3,7 @@
 A rule that refuses something raises :class:`RuleError` with a stable ``code``,
 the English message template (``{0}`` placeholders, the same string the French
 translation file knows) and its arguments, so the Frappe side can translate it
-(``dds_assistance.errors.throw_rule``).
+(``dds_assistance.guards.refusals.throw_rule``).
 """
 
 

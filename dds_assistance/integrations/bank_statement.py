@@ -20,7 +20,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, flt, getdate, nowdate
 
-from dds_assistance.core import payments as core
+from dds_assistance.core import bank_details, camt053, transfer_matching
 from dds_assistance.core.errors import RuleError
 
 BANK_TRANSACTION = "Bank Transaction"
@@ -43,7 +43,7 @@ def refusal(error: RuleError) -> str:
 	return _(error.message).format(*error.args_)
 
 
-def explanation(decision: core.Decision) -> str:
+def explanation(decision: transfer_matching.Decision) -> str:
 	return _(decision.message).format(*decision.args)
 
 
@@ -71,16 +71,16 @@ def bank_account_details(bank_account: str) -> frappe._dict:
 			exc=StatementRefused,
 			title=_("Invalid Bank Account"),
 		)
-	account.iban = core.check_iban(account.iban)
+	account.iban = bank_details.check_iban(account.iban)
 	account.currency = frappe.get_cached_value("Account", account.account, "account_currency")
 	return account
 
 
-def read_statement(content: bytes, account: frappe._dict) -> core.Statement:
+def read_statement(content: bytes, account: frappe._dict) -> camt053.Statement:
 	"""The statement of the file, refused (in French) unless it is a readable
 	CAMT.053 statement of ``account`` in its currency."""
 	try:
-		statement = core.parse_camt053(content)
+		statement = camt053.parse_camt053(content)
 	except RuleError as error:
 		frappe.throw(refusal(error), exc=StatementRefused, title=_("Invalid Bank Statement"))
 	if statement.account_iban and statement.account_iban != account.iban:
@@ -127,7 +127,7 @@ def stored_ids(account: frappe._dict, transaction_ids) -> dict[str, str]:
 	return found
 
 
-def open_invoices(company: str, until=None) -> list[core.OpenInvoice]:
+def open_invoices(company: str, until=None) -> list[transfer_matching.OpenInvoice]:
 	"""The app's invoices (tickets, Premium terms) of the company that a transfer may
 	pay: the open ones, those paid recently, and their credit notes."""
 	since = add_days(getdate(until or nowdate()), -PAID_LOOKBACK_DAYS)
@@ -176,9 +176,9 @@ def open_invoices(company: str, until=None) -> list[core.OpenInvoice]:
 	return [_open_invoice(row) for row in rows + credit_notes]
 
 
-def _open_invoice(row) -> core.OpenInvoice:
+def _open_invoice(row) -> transfer_matching.OpenInvoice:
 	"""A Sales Invoice row as the matching rule sees it."""
-	return core.OpenInvoice(
+	return transfer_matching.OpenInvoice(
 		name=row.name,
 		customer=row.customer,
 		outstanding=flt(row.outstanding_amount, 2),
@@ -190,18 +190,18 @@ def _open_invoice(row) -> core.OpenInvoice:
 
 
 # ---------------------------------------------------------------------------- the import
-def import_transactions(statement: core.Statement, account: frappe._dict, statement_name=None) -> Counter:
+def import_transactions(statement: camt053.Statement, account: frappe._dict, statement_name=None) -> Counter:
 	"""Record the statement's transactions not yet known for the account, each
 	committed on its own; returns the counts (``transactions``, ``imported``,
 	``already_imported``, ``not_booked``, ``matched``, ``unmatched``, ``failed``)."""
 	counts = Counter({"transactions": len(statement.transactions)})
-	booked = [t for t in statement.transactions if t.status in ("", core.BOOKED)]
+	booked = [t for t in statement.transactions if t.status in ("", camt053.BOOKED)]
 	counts["not_booked"] = len(statement.transactions) - len(booked)  # pending: in a later statement
 	known = stored_ids(account, [t.id for t in booked])
 	new = [t for t in booked if t.id not in known]
 	counts["already_imported"] = len(booked) - len(new)
 	days = [t.booking_date for t in new if t.booking_date]
-	decisions = core.match(new, open_invoices(account.company, max(days) if days else None))
+	decisions = transfer_matching.match(new, open_invoices(account.company, max(days) if days else None))
 	frappe.db.commit()
 	for transaction, decision in zip(new, decisions, strict=True):
 		try:
@@ -226,7 +226,10 @@ def import_transactions(statement: core.Statement, account: frappe._dict, statem
 
 
 def record_transaction(
-	transaction: core.BankTransaction, decision: core.Decision, account: frappe._dict, statement_name=None
+	transaction: camt053.BankTransaction,
+	decision: transfer_matching.Decision,
+	account: frappe._dict,
+	statement_name=None,
 ) -> tuple[str, bool]:
 	"""One Bank Transaction, submitted; for a match, its Payment Entry made and
 	reconciled. Returns (Bank Transaction, matched)."""
@@ -268,7 +271,9 @@ def record_transaction(
 	return doc.name, True
 
 
-def decide_again(transaction: core.BankTransaction, decision: core.Decision) -> core.Decision:
+def decide_again(
+	transaction: camt053.BankTransaction, decision: transfer_matching.Decision
+) -> transfer_matching.Decision:
 	"""The decision taken again on the invoice as it is now, its row locked: a
 	payment recorded since the matching read the invoices turns a match into
 	"already paid" (or a partial payment …), never into a second payment."""
@@ -289,8 +294,8 @@ def decide_again(transaction: core.BankTransaction, decision: core.Decision) -> 
 		for_update=True,
 	)
 	if not row or row.docstatus != 1:
-		return core.match([transaction], [])[0]
-	return core.match([transaction], [_open_invoice(row)])[0]
+		return transfer_matching.match([transaction], [])[0]
+	return transfer_matching.match([transaction], [_open_invoice(row)])[0]
 
 
 def transaction_id_for(transaction_id: str, account: frappe._dict) -> str:
@@ -300,7 +305,7 @@ def transaction_id_for(transaction_id: str, account: frappe._dict) -> str:
 	return transaction_id[:140]
 
 
-def description(transaction: core.BankTransaction) -> str:
+def description(transaction: camt053.BankTransaction) -> str:
 	lines = [
 		transaction.reference_text,
 		" ".join(part for part in (transaction.counterparty_name, transaction.counterparty_iban) if part),
@@ -352,7 +357,7 @@ def unmatched_transfers(from_date, to_date, company=None, customer=None) -> list
 	filters = {
 		"docstatus": 1,
 		"date": ("between", [getdate(from_date), getdate(to_date)]),
-		REASON_FIELD: ("not in", ("", core.R_MATCHED)),
+		REASON_FIELD: ("not in", ("", transfer_matching.R_MATCHED)),
 	}
 	if company:
 		filters["company"] = company

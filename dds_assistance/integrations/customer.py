@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from dds_assistance.clients import active_suspension
+from dds_assistance.context.clients import active_suspension
 
 
 def show_suspension(customer: str) -> bool:

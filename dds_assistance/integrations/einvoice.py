@@ -29,9 +29,9 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, flt, getdate
 
-from dds_assistance.core import einvoice as core
+from dds_assistance.core import cii_xml, en16931
 from dds_assistance.core import subscriptions as core_subscriptions
-from dds_assistance.errors import RuleViolation, throw_rule
+from dds_assistance.guards.refusals import RuleViolation, throw_rule
 
 SIREN_FIELD = "dds_siren"
 SIRET_FIELD = "dds_siret"
@@ -77,19 +77,19 @@ def validate_party_identifiers(doc, method=None):
 	if not doc.meta.has_field(SIREN_FIELD):
 		return
 	try:
-		siren = core.check_siren(doc.get(SIREN_FIELD)) if (doc.get(SIREN_FIELD) or "").strip() else None
+		siren = en16931.check_siren(doc.get(SIREN_FIELD)) if (doc.get(SIREN_FIELD) or "").strip() else None
 		doc.set(SIREN_FIELD, siren)
 		if (doc.get(SIRET_FIELD) or "").strip():
-			doc.set(SIRET_FIELD, core.check_siret(doc.get(SIRET_FIELD), siren))
+			doc.set(SIRET_FIELD, en16931.check_siret(doc.get(SIRET_FIELD), siren))
 		else:
 			doc.set(SIRET_FIELD, None)
 		vat = (doc.get(VAT_FIELD) or "").strip()
 		if vat and _is_eu_vat(vat) and (doc.is_new() or doc.has_value_changed(VAT_FIELD) or siren):
-			vat = core.check_vat(vat, siren)
+			vat = en16931.check_vat(vat, siren)
 			doc.set(VAT_FIELD, vat)
 			if not siren:
-				doc.set(SIREN_FIELD, core.siren_from_vat(vat))
-	except core.EInvoiceError as error:
+				doc.set(SIREN_FIELD, en16931.siren_from_vat(vat))
+	except en16931.EInvoiceError as error:
 		throw_rule(error, exc=PartyIdentifierError, title=_("Invalid Company Identifier"))
 
 
@@ -182,9 +182,9 @@ def _company_address(company: str, chosen: str | None) -> frappe._dict | None:
 	return _address(rows[0][0]) if rows else None
 
 
-def _party(legal_name, siren, siret, vat, address, fallback_country, email) -> core.Party:
+def _party(legal_name, siren, siret, vat, address, fallback_country, email) -> en16931.Party:
 	address = address or frappe._dict()
-	return core.Party(
+	return en16931.Party(
 		legal_name=(legal_name or "").strip(),
 		siren=(siren or "").strip() or None,
 		siret=(siret or "").strip() or None,
@@ -197,7 +197,7 @@ def _party(legal_name, siren, siret, vat, address, fallback_country, email) -> c
 	)
 
 
-def seller_of(doc) -> core.Party:
+def seller_of(doc) -> en16931.Party:
 	company = frappe.db.get_value(
 		"Company",
 		doc.company,
@@ -216,7 +216,7 @@ def seller_of(doc) -> core.Party:
 	)
 
 
-def buyer_of(doc) -> tuple[core.Party, bool]:
+def buyer_of(doc) -> tuple[en16931.Party, bool]:
 	"""The client as the e-invoice names it, and whether its country is known (an
 	unknown country is taken as France: its SIREN is then required)."""
 	customer = frappe.db.get_value(
@@ -228,7 +228,7 @@ def buyer_of(doc) -> tuple[core.Party, bool]:
 	address = _address(doc.get("customer_address") or customer.customer_primary_address)
 	known = bool(address and _country_code(address.country))
 	vat = customer.get(VAT_FIELD)
-	siren = customer.get(SIREN_FIELD) or core.siren_from_vat(vat)
+	siren = customer.get(SIREN_FIELD) or en16931.siren_from_vat(vat)
 	party = _party(
 		doc.customer_name or customer.customer_name,
 		siren,
@@ -252,13 +252,13 @@ def _amount(value) -> str:
 	return f"{abs(flt(value, 2)):.2f}"
 
 
-def einvoice_of(doc) -> core.Invoice:
+def einvoice_of(doc) -> en16931.Invoice:
 	"""The Sales Invoice as the core's e-invoice. A credit note's amounts are
 	positive, its type code 381, and it names the invoice it corrects."""
 	original = app_invoice(doc) or frappe._dict()
 	credit_note = bool(doc.get("is_return"))
 	lines = [
-		core.Line(
+		en16931.Line(
 			line_id=str(item.idx),
 			name=(item.item_name or item.item_code or "").strip(),
 			quantity=f"{abs(flt(item.qty)):f}",
@@ -270,7 +270,7 @@ def einvoice_of(doc) -> core.Invoice:
 		for item in doc.items
 	]
 	buyer, _known = buyer_of(doc)
-	invoice = core.Invoice(
+	invoice = en16931.Invoice(
 		number=doc.name,
 		issue_date=getdate(doc.posting_date),
 		seller=seller_of(doc),
@@ -279,13 +279,13 @@ def einvoice_of(doc) -> core.Invoice:
 		net_total=_amount(doc.net_total),
 		tax_total=_amount(doc.total_taxes_and_charges),
 		grand_total=_amount(doc.grand_total),
-		type_code=core.CREDIT_NOTE if credit_note else core.INVOICE,
+		type_code=en16931.CREDIT_NOTE if credit_note else en16931.INVOICE,
 		currency=doc.currency,
 		due_date=getdate(doc.due_date) if doc.due_date else None,
 		buyer_reference=original.get(TICKET_FIELD) or original.get(SUBSCRIPTION_FIELD),
 		preceding_invoice=doc.return_against if credit_note else None,
 		preceding_invoice_date=getdate(original.posting_date) if credit_note and original else None,
-		notes=core.french_legal_notes(fr),
+		notes=en16931.french_legal_notes(fr),
 	)
 	if original.get(SUBSCRIPTION_FIELD) and original.get(TERM_FIELD):
 		start = frappe.db.get_value("Premium Subscription", original.get(SUBSCRIPTION_FIELD), "start_date")
@@ -302,23 +302,23 @@ def company_bank_account() -> dict | None:
 	"""The account clients pay into, when Assistance Settings name one."""
 	if not frappe.get_meta(SETTINGS).has_field("bank_account"):
 		return None
-	from dds_assistance import payments
+	from dds_assistance.integrations import payment_means
 
-	return payments.company_bank_account()
+	return payment_means.company_bank_account()
 
 
-def problems(doc, invoice: core.Invoice | None = None) -> list[core.EInvoiceError]:
+def problems(doc, invoice: en16931.Invoice | None = None) -> list[en16931.EInvoiceError]:
 	"""Everything that keeps ``doc`` from being a compliant e-invoice: the core's
 	checks, and a client abroad without its VAT number."""
 	invoice = invoice or einvoice_of(doc)
-	errors = core.validate_invoice(invoice)
+	errors = en16931.validate_invoice(invoice)
 	_buyer, known = buyer_of(doc)
 	if known and invoice.buyer.country_code != "FR" and not invoice.buyer.vat_number:
-		errors.append(core.EInvoiceError("missing_vat", role="buyer", party=invoice.buyer.legal_name))
+		errors.append(en16931.EInvoiceError("missing_vat", role="buyer", party=invoice.buyer.legal_name))
 	return errors
 
 
-def refusal_message(doc, errors: list[core.EInvoiceError]) -> str:
+def refusal_message(doc, errors: list[en16931.EInvoiceError]) -> str:
 	items = []
 	for error in errors:
 		text = _(error.message).format(
@@ -354,14 +354,14 @@ def attach_on_submit(doc, method=None):
 def attach_facturx(doc) -> str:
 	"""Make the Factur-X PDF of the submitted invoice ``doc`` and attach it (private),
 	replacing an older one of the same invoice. Returns the File's name."""
-	from dds_assistance import facturx_pdf
+	from dds_assistance.integrations import facturx_pdf
 
 	if doc.docstatus != 1:
 		frappe.throw(_("Only a submitted invoice has an e-invoice."), title=_("Not Allowed"))
 	invoice = einvoice_of(doc)
 	try:
-		xml = core.build_cii_xml(invoice)
-	except core.EInvoiceError as error:
+		xml = cii_xml.build_cii_xml(invoice)
+	except en16931.EInvoiceError as error:
 		frappe.throw(refusal_message(doc, error.errors), exc=EInvoiceRefused, title=_("E-invoice Incomplete"))
 	made = facturx_pdf.build_facturx_pdf(
 		printed_pdf(doc),
@@ -413,7 +413,7 @@ def drop_copied_facturx(doc, method=None):
 
 def translated_warning(warning: str) -> str:
 	"""The French of ``facturx_pdf``'s warning (why the PDF is not PDF/A-3)."""
-	from dds_assistance import facturx_pdf
+	from dds_assistance.integrations import facturx_pdf
 
 	if warning == facturx_pdf.NO_GHOSTSCRIPT:
 		return _(facturx_pdf.NO_GHOSTSCRIPT)
@@ -504,9 +504,9 @@ def dds_invoice_print(doc) -> dict:
 			ticket.subject = html.unescape(ticket.subject or "")
 	transfer = None
 	if not invoice.is_credit_note and frappe.get_meta(SETTINGS).has_field("bank_account"):
-		from dds_assistance import payments
+		from dds_assistance.integrations import payment_means
 
-		transfer = payments.transfer_details(doc.name)
+		transfer = payment_means.transfer_details(doc.name)
 	return {
 		"invoice": invoice,
 		"credit_note": invoice.is_credit_note,
@@ -531,7 +531,7 @@ def dds_invoice_print(doc) -> dict:
 		],
 		"vat": [
 			{"rate": f"{rate.normalize():f}", "basis": money(basis), "tax": money(tax)}
-			for _category, rate, basis, tax in core.vat_breakdown(invoice)
+			for _category, rate, basis, tax in en16931.vat_breakdown(invoice)
 		],
 		"net_total": money(invoice.net_total),
 		"tax_total": money(invoice.tax_total),

@@ -27,14 +27,14 @@ from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.email.receive import InboundMail
 from frappe.utils import sanitize_html
 
-from dds_assistance.clients import client_emails
+from dds_assistance.context.clients import client_emails
+from dds_assistance.context.staff import is_staff
 from dds_assistance.core import attachments as core_attachments
 from dds_assistance.core import mail_intake as core
 from dds_assistance.core.errors import RuleError
 from dds_assistance.core.tickets import FINAL_STATUSES
 from dds_assistance.integrations.files import allowed_types, max_bytes
 from dds_assistance.integrations.mail import client_language, mail_client
-from dds_assistance.staff import is_staff
 
 TICKET, COMPLAINT = "Assistance Ticket", "Assistance Complaint"
 NOTE_FIELD = "dds_intake_note"

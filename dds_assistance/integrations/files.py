@@ -7,7 +7,7 @@ from frappe.core.api.file import get_max_file_size
 
 from dds_assistance.core import attachments
 from dds_assistance.core.errors import RuleError
-from dds_assistance.errors import throw_rule
+from dds_assistance.guards.refusals import throw_rule
 
 
 def allowed_types() -> tuple[str, ...]:

@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, nowdate
 
-from dds_assistance.business_calendar import calendar_changed, clear_calendar_cache
+from dds_assistance.context.business_calendar import calendar_changed, clear_calendar_cache
 from dds_assistance.core.business_time import french_public_holidays
 
 HOLIDAY_LIST_NAME = "DDS Assistance - France"

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import frappe
 from frappe.translate import print_language
 
-from dds_assistance.clients import client_emails
+from dds_assistance.context.clients import client_emails
 
 
 def language_of(address: str | None) -> str:

@@ -14,7 +14,7 @@ from frappe import _
 from frappe.utils import flt, nowdate
 
 from dds_assistance.core import tickets as core
-from dds_assistance.errors import InvoiceSetupError
+from dds_assistance.guards.refusals import InvoiceSetupError
 
 TICKET_FIELD = "dds_assistance_ticket"
 TICKET = "Assistance Ticket"

@@ -16,14 +16,13 @@ import facturx
 import frappe
 from frappe.utils import flt, getdate
 
-from dds_assistance import facturx_pdf, testing
-from dds_assistance import portal as pages
 from dds_assistance.api import portal as portal_api
-from dds_assistance.core import einvoice as core
+from dds_assistance.core import cii_xml, en16931
 from dds_assistance.core import subscriptions as core_subscriptions
-from dds_assistance.integrations import einvoice
+from dds_assistance.integrations import einvoice, facturx_pdf
 from dds_assistance.jobs.subscriptions import process_all
-from dds_assistance.samples import records
+from dds_assistance.samples import records, testing
+from dds_assistance.web import portal_reads as pages
 
 
 def belgian_vat(first_eight: str) -> str:
@@ -72,7 +71,7 @@ class TestEInvoice(testing.AssistanceTestCase):
 		self.assertEqual(files[0].is_private, 1)
 		return files[0], frappe.get_doc("File", files[0].name).get_content()
 
-	def check_facturx(self, invoice_name: str) -> core.EInvoiceSummary:
+	def check_facturx(self, invoice_name: str) -> en16931.EInvoiceSummary:
 		"""The attached PDF is a PDF/A-3 Factur-X whose XML passes the EN 16931 schema
 		and carries the Sales Invoice's totals and parties; returns what it says."""
 		_file, pdf = self.attached(invoice_name)
@@ -86,12 +85,12 @@ class TestEInvoice(testing.AssistanceTestCase):
 		)
 
 		doc = frappe.get_doc("Sales Invoice", invoice_name)
-		read = core.read_totals(xml)
+		read = cii_xml.read_totals(xml)
 		money = lambda value: Decimal(f"{abs(flt(value, 2)):.2f}")  # noqa: E731
 		self.assertEqual(read.number, doc.name)
 		self.assertEqual(read.issue_date, getdate(doc.posting_date))
 		self.assertEqual(read.currency, doc.currency)
-		self.assertEqual(read.profile, core.PROFILE_EN16931)
+		self.assertEqual(read.profile, en16931.PROFILE_EN16931)
 		self.assertEqual(
 			(read.tax_basis_total, read.tax_total, read.grand_total, read.due_payable),
 			(
@@ -113,7 +112,11 @@ class TestEInvoice(testing.AssistanceTestCase):
 		customer = frappe.db.get_value("Customer", doc.customer, ["dds_siren", "tax_id"], as_dict=True)
 		self.assertEqual(
 			(read.buyer_name, read.buyer_siren, read.buyer_vat),
-			(doc.customer_name, customer.dds_siren or core.siren_from_vat(customer.tax_id), customer.tax_id),
+			(
+				doc.customer_name,
+				customer.dds_siren or en16931.siren_from_vat(customer.tax_id),
+				customer.tax_id,
+			),
 		)
 		self.assertEqual(read.payment_reference, doc.name)
 		text = xml.decode("utf-8")  # the legal mentions, in French
@@ -241,7 +244,7 @@ class TestEInvoice(testing.AssistanceTestCase):
 
 		# its French VAT number is enough: the SIREN is read from it
 		frappe.db.set_value(
-			"Customer", self.customer, "tax_id", core.french_vat_number(records.sample_siren("x"))
+			"Customer", self.customer, "tax_id", en16931.french_vat_number(records.sample_siren("x"))
 		)
 		frappe.get_doc("Sales Invoice", draft.name).submit()
 		self.assertEqual(self.check_facturx(draft.name).buyer_siren, records.sample_siren("x"))
@@ -272,7 +275,7 @@ class TestEInvoice(testing.AssistanceTestCase):
 		customer.save()
 		invoice = self.ticket().accept()["sales_invoice"]
 		_file, pdf = self.attached(invoice)
-		read = core.read_totals(facturx.get_xml_from_pdf(pdf, check_xsd=True)[1])
+		read = cii_xml.read_totals(facturx.get_xml_from_pdf(pdf, check_xsd=True)[1])
 		self.assertEqual((read.buyer_vat, read.buyer_siren), (vat, None))
 		self.assertIn("<ram:CountryID>BE</ram:CountryID>", facturx_pdf.extract_xml(pdf)[1].decode())
 
@@ -311,9 +314,9 @@ class TestEInvoice(testing.AssistanceTestCase):
 
 		customer.reload()  # compact forms kept; a French VAT number alone gives the SIREN
 		customer.dds_siren = None
-		customer.tax_id = "fr " + core.french_vat_number(siren)[2:]
+		customer.tax_id = "fr " + en16931.french_vat_number(siren)[2:]
 		customer.save()
-		self.assertEqual((customer.dds_siren, customer.tax_id), (siren, core.french_vat_number(siren)))
+		self.assertEqual((customer.dds_siren, customer.tax_id), (siren, en16931.french_vat_number(siren)))
 		customer.dds_siren = f"{siren[:3]} {siren[3:6]} {siren[6:]}"
 		customer.tax_id = None
 		customer.save()  # empty VAT number allowed here

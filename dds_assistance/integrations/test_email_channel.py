@@ -20,12 +20,12 @@ from email.utils import make_msgid
 import frappe
 from frappe.email.doctype.email_account.email_account import pull_from_email_account
 
-from dds_assistance import testing
 from dds_assistance.api import complaint as complaint_api
 from dds_assistance.api import remote_session as session_api
 from dds_assistance.api import ticket as ticket_api
-from dds_assistance.errors import RuleViolation
-from dds_assistance.testing import AGENT, SUPPORT_ACCOUNT, SUPPORT_ADDRESS, TECHNICIAN
+from dds_assistance.guards.refusals import RuleViolation
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import AGENT, SUPPORT_ACCOUNT, SUPPORT_ADDRESS, TECHNICIAN
 
 PASSWORD = "dds-mail-test"
 DESCRIPTION = "Depuis la mise à jour, l'export STL d'une couronne échoue avec l'erreur 0x42."

@@ -12,11 +12,11 @@ from unittest.mock import patch
 import frappe
 import segno
 
-from dds_assistance import payments, testing
 from dds_assistance.api import portal as portal_api
 from dds_assistance.api import ticket as ticket_api
-from dds_assistance.core.payments import decode_epc_payload
-from dds_assistance.samples import records
+from dds_assistance.core.bank_details import decode_epc_payload
+from dds_assistance.integrations import payment_means
+from dds_assistance.samples import records, testing
 
 GATEWAY_ACCOUNT = "DDS Test Gateway - EUR"
 
@@ -73,12 +73,12 @@ class TestGettingPaid(testing.AssistanceTestCase):
 		frappe.local.lang = "fr"
 		try:
 			account.iban = "FR76 1830 6002 1494 5721 3680 026"  # wrong check digits
-			with self.assertRaises(payments.BankDetailsError) as caught:
+			with self.assertRaises(payment_means.BankDetailsError) as caught:
 				account.save()
 			self.assertIn("n'est pas un IBAN valide", str(caught.exception))
 			account.reload()
 			account.iban = "FR0618306002149457213680026"  # ISO digits right, French RIB key wrong
-			self.assertRaises(payments.BankDetailsError, account.save)
+			self.assertRaises(payment_means.BankDetailsError, account.save)
 
 			account.reload()
 			foreign = frappe.get_doc(
@@ -87,7 +87,7 @@ class TestGettingPaid(testing.AssistanceTestCase):
 			foreign.swift_number = "DEUTDEFF"
 			foreign.insert()
 			account.bank = foreign.name
-			with self.assertRaises(payments.BankDetailsError) as caught:
+			with self.assertRaises(payment_means.BankDetailsError) as caught:
 				account.save()
 			self.assertIn("désigne une banque du pays <strong>DE</strong>", str(caught.exception))
 		finally:
@@ -112,7 +112,7 @@ class TestGettingPaid(testing.AssistanceTestCase):
 	# ------------------------------------------------------------------ transfer details and QR code
 	def test_r_tkt_4_epc_qr_code_of_the_invoice_decodes_to_iban_amount_and_reference(self):
 		ticket, invoice = self.unpaid_ticket()
-		details = payments.transfer_details(invoice)
+		details = payment_means.transfer_details(invoice)
 		self.assertEqual(
 			(details["iban"], details["bic"], details["reference"], details["amount"]),
 			(records.BANK_IBAN, records.BANK_BIC, invoice, 100.0),
@@ -137,7 +137,7 @@ class TestGettingPaid(testing.AssistanceTestCase):
 		payment = get_payment_entry("Sales Invoice", invoice)
 		payment.reference_no, payment.reference_date = "VIR-1", frappe.utils.nowdate()
 		payment.insert().submit()
-		self.assertIsNone(payments.transfer_details(invoice))
+		self.assertIsNone(payment_means.transfer_details(invoice))
 		self.assertTrue(frappe.db.get_value("Assistance Ticket", ticket.name, "is_paid"))
 
 	def test_r_tkt_4_portal_shows_transfer_details_and_no_pay_button_without_gateway(self):

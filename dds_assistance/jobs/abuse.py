@@ -8,7 +8,7 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import get_datetime, now_datetime
 
-from dds_assistance.jobs import for_each
+from dds_assistance.background.runner import for_each
 
 
 def flag_abusive_clients(now=None) -> dict[str, list[str]]:

@@ -5,8 +5,8 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
+from dds_assistance.background.runner import for_each
 from dds_assistance.core import complaints as core
-from dds_assistance.jobs import for_each
 
 FIELDS = [
 	"name",

@@ -10,9 +10,9 @@ written, so a second run changes nothing."""
 import frappe
 from frappe.utils import now_datetime
 
-from dds_assistance.business_calendar import clear_calendar_cache
+from dds_assistance.background.runner import for_each
+from dds_assistance.context.business_calendar import clear_calendar_cache
 from dds_assistance.core import tickets as core_tickets
-from dds_assistance.jobs import for_each
 
 CHANGE = "Assistance Calendar Change"
 

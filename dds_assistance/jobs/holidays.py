@@ -3,8 +3,8 @@ Idempotent: nothing is written once the list covers next year."""
 
 import frappe
 
+from dds_assistance.background.runner import for_each
 from dds_assistance.integrations.holiday_list import ensure_holiday_years
-from dds_assistance.jobs import for_each
 
 
 def extend_holiday_list():

@@ -5,7 +5,7 @@ run, the interruption's ``notices_pending`` names the kind, for ``jobs.recovery`
 
 import frappe
 
-from dds_assistance.jobs import for_each
+from dds_assistance.background.runner import for_each
 
 
 def inform_clients(interruption: str, kind: str) -> int:

@@ -21,7 +21,7 @@ import frappe
 from frappe.utils import add_to_date, now_datetime
 from frappe.utils.background_jobs import get_queue, get_queue_list
 
-from dds_assistance.jobs import enqueue_resumable
+from dds_assistance.background.runner import enqueue_resumable
 
 THIS_JOB = "dds_assistance.jobs.recovery.resume_unfinished_work"
 STARTED_GRACE_MINUTES = 2

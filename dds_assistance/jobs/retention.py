@@ -8,9 +8,9 @@ from frappe.query_builder.functions import IfNull
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 from pypika.terms import ExistsCriterion
 
+from dds_assistance.background.runner import for_each
 from dds_assistance.core import retention as core
 from dds_assistance.core.tickets import FINAL_STATUSES
-from dds_assistance.jobs import for_each
 
 FILE_FIELDS = ["name", "file_name", "file_size", "attached_to_doctype", "attached_to_name"]
 TICKET = "Assistance Ticket"

@@ -11,9 +11,9 @@ is left is sent by the next sweep."""
 import frappe
 from frappe.utils import get_datetime, now_datetime
 
+from dds_assistance.background.runner import for_each
 from dds_assistance.core import sla as core_sla
 from dds_assistance.core import tickets as core
-from dds_assistance.jobs import for_each
 
 TICKET = "Assistance Ticket"
 # the notification methods (Notification event "Method") of each new state

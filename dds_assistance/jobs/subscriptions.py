@@ -5,10 +5,10 @@ import frappe
 from frappe.utils import add_days, getdate, nowdate
 from pypika.terms import ExistsCriterion
 
+from dds_assistance.background.runner import for_each
 from dds_assistance.dds_assistance.doctype.premium_subscription.premium_subscription import (
 	reminder_days_setting,
 )
-from dds_assistance.jobs import for_each
 
 LIVE = ("Scheduled", "Active", "Notice Given", "Suspended")
 

@@ -10,8 +10,8 @@ from datetime import timedelta
 import frappe
 from frappe.utils import add_days, get_bench_path, now_datetime, nowdate
 
-from dds_assistance import testing
-from dds_assistance.testing import MANAGER, TECHNICIAN
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import MANAGER, TECHNICIAN
 
 
 class TestJobsTwiceAndAtOnce(testing.AssistanceTestCase):
@@ -114,7 +114,13 @@ class TestJobsTwiceAndAtOnce(testing.AssistanceTestCase):
 		}
 
 	def run_jobs(self, processes: int):
-		command = ["bench", "--site", frappe.local.site, "execute", "dds_assistance.testing.run_all_jobs"]
+		command = [
+			"bench",
+			"--site",
+			frappe.local.site,
+			"execute",
+			"dds_assistance.samples.testing.run_all_jobs",
+		]
 		workers = [
 			subprocess.Popen(
 				command, cwd=get_bench_path(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True

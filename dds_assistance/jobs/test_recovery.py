@@ -16,10 +16,11 @@ from frappe.utils import add_to_date, now_datetime
 from frappe.utils.background_jobs import get_job, get_queue
 from rq.job import Job, JobStatus
 
-from dds_assistance import testing
-from dds_assistance.business_calendar import calendar_changed
-from dds_assistance.jobs import job_id, recovery
+from dds_assistance.background.runner import job_id
+from dds_assistance.context.business_calendar import calendar_changed
+from dds_assistance.jobs import recovery
 from dds_assistance.jobs.sla import sweep_response_sla
+from dds_assistance.samples import testing
 
 DEADLINES = "dds_assistance.jobs.deadlines.recompute_open_deadlines"
 COMPLAINTS_JOB = "dds_assistance.jobs.complaints.sweep_complaints"

@@ -7,9 +7,9 @@ from datetime import datetime
 
 import frappe
 
-from dds_assistance import testing
 from dds_assistance.api import ticket as ticket_api
 from dds_assistance.jobs.retention import purge_closed_ticket_files
+from dds_assistance.samples import testing
 
 
 class TestRetention(testing.AssistanceTestCase):

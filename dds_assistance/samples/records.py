@@ -15,7 +15,7 @@ from frappe import _
 from frappe.utils import getdate, nowdate
 from stdnum import luhn
 
-from dds_assistance.core import einvoice
+from dds_assistance.core import en16931
 
 COMPANY = "DDS Test SAS"
 ABBR = "DDST"
@@ -159,7 +159,9 @@ def ensure_tax_template() -> str:
 		# wizard ran in French)
 		parent = frappe.db.get_value(
 			"Account", {"company": COMPANY, "account_type": "Tax", "is_group": 1}
-		) or frappe.db.get_value("Account", {"company": COMPANY, "account_name": "Duties and Taxes", "is_group": 1})
+		) or frappe.db.get_value(
+			"Account", {"company": COMPANY, "account_name": "Duties and Taxes", "is_group": 1}
+		)
 		frappe.get_doc(
 			{
 				"doctype": "Account",
@@ -325,10 +327,10 @@ def ensure_customer_identity(customer: str):
 	if not has_identifier_fields("Customer"):
 		return
 	current = frappe.db.get_value("Customer", customer, ["dds_siren", "tax_id"], as_dict=True)
-	siren = current.dds_siren or einvoice.siren_from_vat(current.tax_id) or sample_siren(customer)
+	siren = current.dds_siren or en16931.siren_from_vat(current.tax_id) or sample_siren(customer)
 	missing = {
 		fieldname: value
-		for fieldname, value in (("dds_siren", siren), ("tax_id", einvoice.french_vat_number(siren)))
+		for fieldname, value in (("dds_siren", siren), ("tax_id", en16931.french_vat_number(siren)))
 		if not current.get(fieldname)
 	}
 	if missing:

@@ -11,9 +11,9 @@ from pathlib import Path
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from dds_assistance.business_calendar import clear_calendar_cache
+from dds_assistance.context.business_calendar import clear_calendar_cache
 from dds_assistance.core.business_time import FRENCH_TIME_ZONE, FRENCH_WINDOWS, WEEKDAY_NAMES
-from dds_assistance.core.payments import REASONS as MATCH_REASONS
+from dds_assistance.core.transfer_matching import REASONS as MATCH_REASONS
 from dds_assistance.integrations.holiday_list import HOLIDAY_LIST_NAME, ensure_holiday_years
 
 DESK_ROLES = ("Assistance Agent", "Assistance Technician", "Assistance Manager")

@@ -10,11 +10,11 @@ from pathlib import Path
 import frappe
 from frappe.utils import now_datetime
 
-from dds_assistance import testing
 from dds_assistance.api import complaint as complaint_api
 from dds_assistance.api import remote_session as session_api
 from dds_assistance.api import ticket as ticket_api
-from dds_assistance.testing import TECHNICIAN as TECH
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import TECHNICIAN as TECH
 
 
 def mails(doctype: str, name: str) -> int:

@@ -1,11 +1,11 @@
 """What every portal page does first: a guest goes to the login page; the data
-comes from ``dds_assistance.portal``, which derives the client from the session user."""
+comes from ``dds_assistance.web.portal_reads``, which derives the client from the session user."""
 
 import frappe
 from frappe import _
 
-from dds_assistance import portal
 from dds_assistance.core.limits import MAXIMA
+from dds_assistance.web import portal_reads
 
 
 def prepare(context, title: str, nav: str, loader, *args):
@@ -19,8 +19,8 @@ def prepare(context, title: str, nav: str, loader, *args):
 	context.title = _(title)
 	context.nav = nav
 	context.support = frappe.get_cached_doc("Assistance Settings")
-	context.interruptions = portal.interruptions_to_show()
+	context.interruptions = portal_reads.interruptions_to_show()
 	context.limits = MAXIMA
 	context.update(loader(*args))
-	context.client_choices = portal.client_choices()  # a user of several Customers chooses
+	context.client_choices = portal_reads.client_choices()  # a user of several Customers chooses
 	return context

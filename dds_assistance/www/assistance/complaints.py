@@ -1,6 +1,6 @@
-from dds_assistance import portal
+from dds_assistance.web import portal_reads
 from dds_assistance.www.assistance._page import prepare
 
 
 def get_context(context):
-	return prepare(context, "Complaints", "complaints", portal.complaints_context)
+	return prepare(context, "Complaints", "complaints", portal_reads.complaints_context)

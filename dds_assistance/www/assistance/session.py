@@ -1,8 +1,8 @@
 import frappe
 
-from dds_assistance import portal
+from dds_assistance.web import portal_reads
 from dds_assistance.www.assistance._page import prepare
 
 
 def get_context(context):
-	return prepare(context, "Remote Session", "requests", portal.session_detail, frappe.form_dict.name)
+	return prepare(context, "Remote Session", "requests", portal_reads.session_detail, frappe.form_dict.name)

@@ -8,10 +8,12 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, nowdate
 
+from dds_assistance.web.endpoints import endpoint
+
 WEEKS = 12
 
 
-@frappe.whitelist()
+@endpoint()
 def get(
 	chart_name=None,
 	chart=None,

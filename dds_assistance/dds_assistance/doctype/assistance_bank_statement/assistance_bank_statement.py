@@ -18,9 +18,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from dds_assistance.field_guards import guard_fields
+from dds_assistance.background.runner import enqueue_resumable
+from dds_assistance.guards.field_guards import guard_fields
 from dds_assistance.integrations import bank_statement as bank
-from dds_assistance.jobs import enqueue_resumable
 
 DRAFT, QUEUED, IMPORTING, IMPORTED, FAILED = "Draft", "Queued", "Importing", "Imported", "Failed"
 RESULT_FIELDS = (

@@ -14,10 +14,9 @@ from unittest.mock import patch
 import frappe
 from frappe.utils import add_to_date, getdate, now_datetime, nowdate
 
-from dds_assistance import testing
 from dds_assistance.api import bank_statement as statement_api
 from dds_assistance.api import ticket as ticket_api
-from dds_assistance.core import payments as p
+from dds_assistance.core import camt053, transfer_matching
 from dds_assistance.dds_assistance.doctype.assistance_bank_statement import assistance_bank_statement
 from dds_assistance.dds_assistance.report.assistance_ticket_reconciliation.assistance_ticket_reconciliation import (
 	UNMATCHED_TRANSFER,
@@ -25,8 +24,7 @@ from dds_assistance.dds_assistance.report.assistance_ticket_reconciliation.assis
 )
 from dds_assistance.jobs import recovery
 from dds_assistance.jobs.bank_statements import import_statement as import_job
-from dds_assistance.samples import records
-from dds_assistance.test_data import camt
+from dds_assistance.samples import camt_files, records, testing
 
 STATEMENT = "Assistance Bank Statement"
 
@@ -70,12 +68,12 @@ class TestBankStatementImport(testing.AssistanceTestCase):
 		return made
 
 	def transfer(self, amount, text, customer="", k=0, **values):
-		bank, branch, bic = camt.PAYER_BANKS[k % len(camt.PAYER_BANKS)]
-		return camt.Transfer(
+		bank, branch, bic = camt_files.PAYER_BANKS[k % len(camt_files.PAYER_BANKS)]
+		return camt_files.Transfer(
 			D(amount),
 			text,
 			counterparty=(customer or "LABO INCONNU").upper(),
-			counterparty_iban=camt.french_iban(bank, branch, f"{k:011d}"),
+			counterparty_iban=camt_files.french_iban(bank, branch, f"{k:011d}"),
 			counterparty_bic=bic,
 			**values,
 		)
@@ -94,26 +92,30 @@ class TestBankStatementImport(testing.AssistanceTestCase):
 		frappe.db.commit()
 
 		def entry(ref, transfers, **values):
-			return camt.Entry(transfers, reference=f"{self.tag}-{ref}", booking_date=self.today, **values)
+			return camt_files.Entry(
+				transfers, reference=f"{self.tag}-{ref}", booking_date=self.today, **values
+			)
 
 		t = self.transfer
 		entries = [
 			entry("01", [t("100.00", inv[0], customer[0], 0)]),
 			entry("02", [t("100.00", f"Facture {inv[1]}", customer[1], 1)]),
 			entry("03", [t("100.00", f"facture {inv[2].lower().replace('-', ' ')}", customer[2], 2)]),
-			entry("04", [t("100.00", p.reference_key(inv[3]), customer[3], 3)]),
+			entry("04", [t("100.00", transfer_matching.reference_key(inv[3]), customer[3], 3)]),
 			entry("05", [t("100.00", f"Règlement {inv[4].replace('-', ' ', 1)} merci", customer[4], 4)]),
 			entry("06", [t("100.00", f"Ticket {ticket[5]} assistance exocad", customer[5], 5)]),
 			entry("07", [t("50.00", f"Facture {inv[6]} acompte", customer[6], 6)]),
 			entry("08", [t("120.00", inv[7], customer[7], 7)]),
 			entry("09", [t("200.00", f"Factures {inv[8]} et {inv[9]}", customer[8], 8)]),
 			entry("10", [t("100.00", "Assistance exocad mars")]),
-			entry("11", [t("100.00", camt.mistyped(inv[10]), customer[10], 10)]),
+			entry("11", [t("100.00", camt_files.mistyped(inv[10]), customer[10], 10)]),
 			entry("12", [t("100.00", f"Facture {inv[1]} second envoi", customer[1], 1)]),
 			entry("13", [t("100.00", inv[11], customer[11], 11)]),
 			entry("14", [t("100.00", f"Remboursement {inv[12]}", customer[12], 12, credit=False)]),
 			entry(
-				"15", [camt.Transfer(D("12.50"), "", credit=False)], additional_info="FRAIS TENUE DE COMPTE"
+				"15",
+				[camt_files.Transfer(D("12.50"), "", credit=False)],
+				additional_info="FRAIS TENUE DE COMPTE",
 			),
 			entry(
 				"16", [t("100.00", f"Retour virement {inv[0]}", customer[0], 0, credit=False)], reversal=True
@@ -133,28 +135,28 @@ class TestBankStatementImport(testing.AssistanceTestCase):
 		ref = f"{self.tag}-"
 		# bank reference → (reason, invoice referred to, ticket opened)
 		expected = {
-			ref + "01": (p.R_MATCHED, inv[0], ticket[0]),
-			ref + "02": (p.R_MATCHED, inv[1], ticket[1]),
-			ref + "03": (p.R_MATCHED, inv[2], ticket[2]),
-			ref + "04": (p.R_MATCHED, inv[3], ticket[3]),
-			ref + "05": (p.R_MATCHED, inv[4], ticket[4]),
-			ref + "06": (p.R_MATCHED, inv[5], ticket[5]),  # by the ticket's name
-			ref + "07": (p.R_PARTIAL, inv[6], None),
-			ref + "08": (p.R_OVERPAYMENT, inv[7], None),
-			ref + "09": (p.R_SEVERAL, None, None),  # two tickets in one transfer
-			ref + "10": (p.R_UNKNOWN, None, None),
-			ref + "11": (p.R_MISTYPED, inv[10], None),
-			ref + "12": (p.R_DUPLICATE, inv[1], None),
-			ref + "13": (p.R_ALREADY_PAID, inv[11], None),
-			ref + "14": (p.R_REFUND, inv[12], None),  # a refund to a client
-			ref + "16": (p.R_REFUND, inv[0], None),  # a transfer returned
-			ref + "17/1": (p.R_MATCHED, inv[13], ticket[13]),
-			ref + "17/2": (p.R_MATCHED, inv[14], ticket[14]),
-			ref + "17/3": (p.R_UNKNOWN, None, None),
-			ref + "19": (p.R_REFUND, credit_note.name, None),
-			ref + "20": (p.R_MATCHED, inv[17], ticket[17]),
+			ref + "01": (transfer_matching.R_MATCHED, inv[0], ticket[0]),
+			ref + "02": (transfer_matching.R_MATCHED, inv[1], ticket[1]),
+			ref + "03": (transfer_matching.R_MATCHED, inv[2], ticket[2]),
+			ref + "04": (transfer_matching.R_MATCHED, inv[3], ticket[3]),
+			ref + "05": (transfer_matching.R_MATCHED, inv[4], ticket[4]),
+			ref + "06": (transfer_matching.R_MATCHED, inv[5], ticket[5]),  # by the ticket's name
+			ref + "07": (transfer_matching.R_PARTIAL, inv[6], None),
+			ref + "08": (transfer_matching.R_OVERPAYMENT, inv[7], None),
+			ref + "09": (transfer_matching.R_SEVERAL, None, None),  # two tickets in one transfer
+			ref + "10": (transfer_matching.R_UNKNOWN, None, None),
+			ref + "11": (transfer_matching.R_MISTYPED, inv[10], None),
+			ref + "12": (transfer_matching.R_DUPLICATE, inv[1], None),
+			ref + "13": (transfer_matching.R_ALREADY_PAID, inv[11], None),
+			ref + "14": (transfer_matching.R_REFUND, inv[12], None),  # a refund to a client
+			ref + "16": (transfer_matching.R_REFUND, inv[0], None),  # a transfer returned
+			ref + "17/1": (transfer_matching.R_MATCHED, inv[13], ticket[13]),
+			ref + "17/2": (transfer_matching.R_MATCHED, inv[14], ticket[14]),
+			ref + "17/3": (transfer_matching.R_UNKNOWN, None, None),
+			ref + "19": (transfer_matching.R_REFUND, credit_note.name, None),
+			ref + "20": (transfer_matching.R_MATCHED, inv[17], ticket[17]),
 		}
-		content = camt.write_camt053(entries, statement_id=f"{self.tag}-{self.today:%Y%m%d}")
+		content = camt_files.write_camt053(entries, statement_id=f"{self.tag}-{self.today:%Y%m%d}")
 		return content, expected, {"customers": customer, "tickets": ticket, "invoices": inv}
 
 	def pay_by_hand(self, invoice: str) -> str:
@@ -212,7 +214,7 @@ class TestBankStatementImport(testing.AssistanceTestCase):
 	# ------------------------------------------------------------------ the day's statement
 	def test_r_tkt_4_r_acc_2_statement_matches_what_is_safe_and_leaves_the_rest_with_its_reason(self):
 		content, expected, made = self.day_statement()
-		self.assertGreaterEqual(len(p.parse_camt053(content).transactions), 20)
+		self.assertGreaterEqual(len(camt053.parse_camt053(content).transactions), 20)
 		statement = new_statement(content, self.bank_account)
 		result = self.import_in_french(statement.name)
 
@@ -237,7 +239,8 @@ class TestBankStatementImport(testing.AssistanceTestCase):
 		self.assertNotIn(f"{self.tag}-18", rows)
 		fee = rows.pop(f"{self.tag}-15")
 		self.assertEqual(
-			(fee.dds_match_reason, fee.withdrawal, fee.status), (p.R_REFUND, 12.5, "Unreconciled")
+			(fee.dds_match_reason, fee.withdrawal, fee.status),
+			(transfer_matching.R_REFUND, 12.5, "Unreconciled"),
 		)
 		self.assertIn("Débit de 12.50 EUR", fee.dds_match_note)
 		self.assertEqual(
@@ -248,7 +251,7 @@ class TestBankStatementImport(testing.AssistanceTestCase):
 			self.assertEqual((row.bank_account, row.dds_bank_statement), (self.bank_account, statement.name))
 
 		payments = {pe.reference_no: pe for pe in self.payments()}
-		matched = {ref: exp for ref, exp in expected.items() if exp[0] == p.R_MATCHED}
+		matched = {ref: exp for ref, exp in expected.items() if exp[0] == transfer_matching.R_MATCHED}
 		self.assertEqual(sorted(payments), sorted(matched))
 		for ref, (_reason, invoice, ticket) in matched.items():
 			with self.subTest(ref=ref):
@@ -291,7 +294,7 @@ class TestBankStatementImport(testing.AssistanceTestCase):
 				)
 
 		for ref, (reason, _invoice, _ticket) in expected.items():
-			if reason == p.R_MATCHED:
+			if reason == transfer_matching.R_MATCHED:
 				continue
 			with self.subTest(ref=ref):
 				bt = rows[ref]
@@ -360,7 +363,7 @@ class TestBankStatementImport(testing.AssistanceTestCase):
 			self.assertIn(bt.dds_match_note, transfer["anomalies"])
 		_columns, data = execute({**period, "anomaly": UNMATCHED_TRANSFER})
 		listed = {row["bank_transaction"] for row in data}
-		left = {rows[ref].name for ref, exp in expected.items() if exp[0] != p.R_MATCHED}
+		left = {rows[ref].name for ref, exp in expected.items() if exp[0] != transfer_matching.R_MATCHED}
 		self.assertTrue(left <= listed)  # credits and the refunds of invoices …
 		self.assertNotIn(fee.name, listed)  # … not the bank's charges
 		self.assertFalse({rows[ref].name for ref in matched} & listed)
@@ -368,8 +371,8 @@ class TestBankStatementImport(testing.AssistanceTestCase):
 
 	# ------------------------------------------------------------------ what is refused
 	def test_a_statement_of_another_account_or_not_a_statement_is_refused_in_french(self):
-		entries = [camt.Entry([self.transfer("100.00", "x")], reference=f"{self.tag}-X")]
-		other = camt.write_camt053(entries, account_iban="FR7630004028370001059384612")
+		entries = [camt_files.Entry([self.transfer("100.00", "x")], reference=f"{self.tag}-X")]
+		other = camt_files.write_camt053(entries, account_iban="FR7630004028370001059384612")
 		statement = new_statement(other, self.bank_account)
 		result = self.import_in_french(statement.name)
 		self.assertEqual(result["status"], "Failed")
@@ -396,7 +399,7 @@ class TestBankStatementImport(testing.AssistanceTestCase):
 			).insert()
 
 	def test_import_is_for_accountants(self):
-		statement = new_statement(camt.write_camt053([]), self.bank_account)
+		statement = new_statement(camt_files.write_camt053([]), self.bank_account)
 		frappe.set_user(testing.AGENT)
 		try:
 			self.assertRaises(frappe.PermissionError, statement_api.import_statement, statement.name)
@@ -407,10 +410,10 @@ class TestBankStatementImport(testing.AssistanceTestCase):
 	def test_a_long_statement_is_imported_in_the_background(self):
 		made = self.invoiced_tickets(3)
 		entries = [
-			camt.Entry([self.transfer("100.00", invoice, customer, k)], reference=f"{self.tag}-{k:02d}")
+			camt_files.Entry([self.transfer("100.00", invoice, customer, k)], reference=f"{self.tag}-{k:02d}")
 			for k, (customer, _ticket, invoice) in enumerate(made)
 		]
-		statement = new_statement(camt.write_camt053(entries), self.bank_account)
+		statement = new_statement(camt_files.write_camt053(entries), self.bank_account)
 		with (
 			patch.object(assistance_bank_statement, "INLINE_TRANSACTIONS", 2),
 			patch("frappe.enqueue") as enqueue,
@@ -430,7 +433,7 @@ class TestBankStatementImport(testing.AssistanceTestCase):
 			self.assertEqual(frappe.db.get_value("Assistance Ticket", ticket, "status"), "Open")
 
 	def test_an_import_that_stopped_is_resumed_by_the_recovery_job(self):
-		statement = new_statement(camt.write_camt053([]), self.bank_account)
+		statement = new_statement(camt_files.write_camt053([]), self.bank_account)
 		frappe.db.set_value(
 			STATEMENT,
 			statement.name,

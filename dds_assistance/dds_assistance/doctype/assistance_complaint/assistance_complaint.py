@@ -10,13 +10,13 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
-from dds_assistance import clients
-from dds_assistance.business_calendar import get_business_calendar, in_system_time, system_aware
+from dds_assistance.context import clients
+from dds_assistance.context.business_calendar import get_business_calendar, in_system_time, system_aware
 from dds_assistance.core import complaints as core
 from dds_assistance.core.errors import RuleError
 from dds_assistance.core.tickets import check_receipt
-from dds_assistance.errors import throw_rule
-from dds_assistance.field_guards import guard_fields
+from dds_assistance.guards.field_guards import guard_fields
+from dds_assistance.guards.refusals import throw_rule
 from dds_assistance.integrations.mail import client_language, mail_client
 
 ACTION_FIELDS = (

@@ -8,10 +8,10 @@ from datetime import datetime
 import frappe
 from frappe.utils import now_datetime
 
-from dds_assistance import testing
 from dds_assistance.api import complaint as api
 from dds_assistance.jobs.complaints import sweep_complaints
-from dds_assistance.testing import AGENT, MANAGER
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import AGENT, MANAGER
 
 
 class TestComplaints(testing.AssistanceTestCase):

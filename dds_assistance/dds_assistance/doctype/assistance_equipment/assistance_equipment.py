@@ -5,8 +5,6 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from dds_assistance import indexes
-
 
 class AssistanceEquipment(Document):
 	def validate(self):
@@ -27,4 +25,7 @@ class AssistanceEquipment(Document):
 
 
 def on_doctype_update():
-	indexes.ensure("Assistance Equipment")
+	# one record of a client's equipment per serial number
+	frappe.db.add_unique(
+		"Assistance Equipment", ["customer", "serial_no"], constraint_name="customer_serial_no"
+	)

@@ -13,8 +13,8 @@ from frappe.utils import getdate, now_datetime
 
 from dds_assistance.core import sanctions as core
 from dds_assistance.core.errors import RuleError
-from dds_assistance.errors import throw_rule
-from dds_assistance.field_guards import guard_fields
+from dds_assistance.guards.field_guards import guard_fields
+from dds_assistance.guards.refusals import throw_rule
 from dds_assistance.integrations.customer import show_suspension
 
 RECORDED_FIELDS = ("customer", "breach", "sanction", "effective_from")

@@ -8,12 +8,12 @@ from unittest.mock import patch
 import frappe
 from frappe.utils import add_days, now_datetime
 
-from dds_assistance import testing
 from dds_assistance.api import remote_session as session_api
 from dds_assistance.api import sanction as api
-from dds_assistance.errors import ClientSuspendedError
+from dds_assistance.guards.refusals import ClientSuspendedError
 from dds_assistance.jobs import abuse
-from dds_assistance.testing import AGENT, DESCRIPTION, MANAGER, TECHNICIAN
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import AGENT, DESCRIPTION, MANAGER, TECHNICIAN
 
 
 class TestSanctions(testing.AssistanceTestCase):

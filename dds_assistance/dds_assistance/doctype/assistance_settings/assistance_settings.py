@@ -4,7 +4,7 @@
 """Assistance Settings: opening windows, service levels, tariff and contact facts.
 
 The settings are checked here; the business calendar they feed is built in
-``dds_assistance.business_calendar`` (saving the settings drops its cache).
+``dds_assistance.context.business_calendar`` (saving the settings drops its cache).
 """
 
 from datetime import timedelta
@@ -14,9 +14,9 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from dds_assistance.business_calendar import calendar_changed, clear_calendar_cache
+from dds_assistance.context.business_calendar import calendar_changed, clear_calendar_cache
 from dds_assistance.core.business_time import WEEKDAY_NAMES, normalise_windows
-from dds_assistance.payments import check_bank_details
+from dds_assistance.integrations.payment_means import check_bank_details
 
 
 class AssistanceSettings(Document):

@@ -7,8 +7,7 @@ from unittest.mock import patch
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from dds_assistance import testing
-from dds_assistance.business_calendar import (
+from dds_assistance.context.business_calendar import (
 	CALENDAR_CACHE_KEY,
 	add_business_days,
 	add_business_hours,
@@ -19,6 +18,7 @@ from dds_assistance.core.business_time import french_public_holidays
 from dds_assistance.integrations.holiday_list import HOLIDAY_LIST_NAME, ensure_holiday_years
 from dds_assistance.jobs.deadlines import recompute_open_deadlines
 from dds_assistance.jobs.holidays import extend_holiday_list
+from dds_assistance.samples import testing
 from dds_assistance.setup import install
 
 

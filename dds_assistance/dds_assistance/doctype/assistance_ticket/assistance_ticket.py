@@ -15,19 +15,19 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, get_datetime, now_datetime
 
-from dds_assistance import clients, indexes
-from dds_assistance.business_calendar import (
+from dds_assistance.context import clients
+from dds_assistance.context.business_calendar import (
 	add_business_hours,
 	business_hours_between,
 	subtract_business_hours,
 )
+from dds_assistance.context.terms_in_force import terms_in_force
 from dds_assistance.core import sla as core_sla
 from dds_assistance.core import tickets as core
 from dds_assistance.core.errors import RuleError
-from dds_assistance.errors import ClientSuspendedError, field_label, throw_rule
-from dds_assistance.field_guards import guard_fields
+from dds_assistance.guards.field_guards import guard_fields
+from dds_assistance.guards.refusals import ClientSuspendedError, field_label, throw_rule
 from dds_assistance.integrations.sales_invoice import make_ticket_invoice, payment_state
-from dds_assistance.terms import terms_in_force
 
 # R-TKT-2: the tariff and the terms in force when the request was made — recorded
 # once, at receipt, for every request, and never changed
@@ -588,4 +588,16 @@ class AssistanceTicket(Document):
 
 
 def on_doctype_update():
-	indexes.ensure("Assistance Ticket")
+	"""The indexes of the hot queries on tickets, each with the query it serves."""
+	frappe.db.add_index(
+		"Assistance Ticket", ["sla_status", "response_due"]
+	)  # the SLA sweep's breaches (jobs.sla)
+	frappe.db.add_index("Assistance Ticket", ["sla_status", "response_warn_at"])  # the SLA sweep's warnings
+	frappe.db.add_index("Assistance Ticket", ["sla_notify_pending"])  # the SLA notifications still to send
+	frappe.db.add_index("Assistance Ticket", ["customer", "modified"])  # a client's tickets by last change
+	frappe.db.add_index(
+		"Assistance Ticket", ["customer", "received_at"]
+	)  # the portal's list of a client's requests
+	frappe.db.add_index(
+		"Assistance Ticket", ["received_at"]
+	)  # the accountant's period (reconciliation report)

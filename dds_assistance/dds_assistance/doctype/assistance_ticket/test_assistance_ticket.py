@@ -10,12 +10,12 @@ from unittest.mock import patch
 import frappe
 from frappe.utils import add_to_date, flt, now_datetime
 
-from dds_assistance import testing
 from dds_assistance.api import ticket as api
 from dds_assistance.core.tickets import Coverage
-from dds_assistance.errors import PaymentRequiredError, RuleViolation
+from dds_assistance.guards.refusals import PaymentRequiredError, RuleViolation
 from dds_assistance.jobs.sla import sweep_response_sla
-from dds_assistance.testing import AGENT, MANAGER
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import AGENT, MANAGER
 
 CLIENT_A, CLIENT_B = "Labo Dentaire Alpha", "Cabinet Beta"
 USER_A, USER_B = "client.alpha@example.com", "client.beta@example.com"
@@ -79,7 +79,7 @@ class TestTicketIntake(TicketTestCase):
 		self.assertEqual(ticket.status, "New")
 
 	def test_r_tkt_1_covered_client_gets_a_premium_request_without_invoice(self):
-		with patch("dds_assistance.clients.coverage", premium_for_client_b):
+		with patch("dds_assistance.context.clients.coverage", premium_for_client_b):
 			ticket = self.make_ticket(customer=CLIENT_B)
 		self.assertEqual((ticket.coverage, ticket.coverage_reference), ("Premium", "SUB-TEST"))
 		self.assertEqual(flt(ticket.tariff_amount), 100)  # the tariff in force, recorded, never invoiced

@@ -1,9 +1,8 @@
 # Copyright (c) 2026, 3D Dental Store and contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
-
-from dds_assistance import indexes
 
 
 class InterruptionNotice(Document):
@@ -11,4 +10,9 @@ class InterruptionNotice(Document):
 
 
 def on_doctype_update():
-	indexes.ensure("Interruption Notice")
+	# one notice per client, interruption and kind: a job run twice at once mails once
+	frappe.db.add_unique(
+		"Interruption Notice",
+		["interruption", "kind", "customer"],
+		constraint_name="interruption_kind_customer",
+	)

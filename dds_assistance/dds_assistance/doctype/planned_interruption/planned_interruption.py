@@ -15,10 +15,10 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
-from dds_assistance import clients
-from dds_assistance.business_calendar import calendar_changed
-from dds_assistance.field_guards import changed_fields, guard_fields
-from dds_assistance.jobs import enqueue_resumable
+from dds_assistance.background.runner import enqueue_resumable
+from dds_assistance.context import clients
+from dds_assistance.context.business_calendar import calendar_changed
+from dds_assistance.guards.field_guards import changed_fields, guard_fields
 
 DRAFT, ANNOUNCED, CANCELLED = "Draft", "Announced", "Cancelled"
 ACTION_FIELDS = (

@@ -10,13 +10,13 @@ from unittest.mock import patch
 
 import frappe
 
-from dds_assistance import portal as pages
-from dds_assistance import testing
 from dds_assistance.api import interruption as api
-from dds_assistance.business_calendar import clear_calendar_cache
+from dds_assistance.context.business_calendar import clear_calendar_cache
 from dds_assistance.jobs.deadlines import recompute_open_deadlines
 from dds_assistance.jobs.interruptions import inform_clients
-from dds_assistance.testing import AGENT, MANAGER, render_portal_page
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import AGENT, MANAGER, render_portal_page
+from dds_assistance.web import portal_reads as pages
 
 DEADLINES_JOB = "dds_assistance.jobs.deadlines.recompute_open_deadlines"
 # Monday 15 and Tuesday 16 March 2027, closed all day long

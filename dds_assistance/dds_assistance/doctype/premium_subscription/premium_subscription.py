@@ -16,13 +16,13 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, nowdate
 
-from dds_assistance import clients, indexes
+from dds_assistance.context import clients
+from dds_assistance.context.terms_in_force import terms_in_force
 from dds_assistance.core import subscriptions as core
 from dds_assistance.core.errors import RuleError
-from dds_assistance.errors import RuleViolation, throw_rule
-from dds_assistance.field_guards import guard_fields
+from dds_assistance.guards.field_guards import guard_fields
+from dds_assistance.guards.refusals import RuleViolation, throw_rule
 from dds_assistance.integrations.sales_invoice import make_invoice
-from dds_assistance.terms import terms_in_force
 
 ACTION_FIELDS = (
 	*core.NOTICE_FIELDS,
@@ -344,4 +344,5 @@ def _date(value) -> date | None:
 
 
 def on_doctype_update():
-	indexes.ensure("Premium Subscription")
+	# the daily plan job's candidates (jobs.subscriptions)
+	frappe.db.add_index("Premium Subscription", ["status", "current_term_end"])

@@ -8,11 +8,11 @@ from datetime import date, datetime
 
 import frappe
 
-from dds_assistance import testing
 from dds_assistance.api import subscription as api
-from dds_assistance.errors import RuleViolation
+from dds_assistance.guards.refusals import RuleViolation
 from dds_assistance.jobs.subscriptions import process_all
-from dds_assistance.testing import AGENT, MANAGER
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import AGENT, MANAGER
 
 
 class TestPremiumSubscription(testing.AssistanceTestCase):

@@ -13,14 +13,14 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from dds_assistance import clients, indexes
+from dds_assistance.context import clients
+from dds_assistance.context.staff import is_authorised_technician
 from dds_assistance.core import remote_sessions as core
 from dds_assistance.core import tickets as core_tickets
 from dds_assistance.core.errors import RuleError
-from dds_assistance.errors import SessionStartRefused, throw_rule
-from dds_assistance.field_guards import changed_fields, guard_fields
+from dds_assistance.guards.field_guards import changed_fields, guard_fields
+from dds_assistance.guards.refusals import SessionStartRefused, throw_rule
 from dds_assistance.integrations.customer import suspension_reason
-from dds_assistance.staff import is_authorised_technician
 
 ACTION_FIELDS = (
 	"status",
@@ -228,4 +228,5 @@ class RemoteSession(Document):
 
 
 def on_doctype_update():
-	indexes.ensure("Remote Session")
+	# the expiry of sessions past their time (jobs.sessions)
+	frappe.db.add_index("Remote Session", ["status", "authorised_end"])

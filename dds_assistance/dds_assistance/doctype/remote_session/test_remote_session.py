@@ -9,16 +9,16 @@ from unittest.mock import patch
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
-from dds_assistance import testing
 from dds_assistance.api import remote_session as api
 from dds_assistance.api import ticket as ticket_api
 from dds_assistance.dds_assistance.doctype.assistance_ticket.test_assistance_ticket import (
 	premium_for_client_b,
 )
-from dds_assistance.errors import HistoryIsAppendOnly, SessionStartRefused
+from dds_assistance.guards.refusals import HistoryIsAppendOnly, SessionStartRefused
 from dds_assistance.jobs.sessions import expire_overdue_sessions
-from dds_assistance.testing import AGENT, MANAGER
-from dds_assistance.testing import TECHNICIAN as TECH
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import AGENT, MANAGER
+from dds_assistance.samples.testing import TECHNICIAN as TECH
 
 CLIENT_A, CLIENT_B = "Labo Dentaire Alpha", "Cabinet Beta"
 USER_A, USER_B = "client.alpha@example.com", "client.beta@example.com"
@@ -185,7 +185,7 @@ class TestRemoteSession(testing.AssistanceTestCase):
 		self.assertIn("not paid", str(caught.exception))
 
 	def test_r_rs_7_premium_request_needs_an_active_subscription(self):
-		with patch("dds_assistance.clients.coverage", premium_for_client_b):
+		with patch("dds_assistance.context.clients.coverage", premium_for_client_b):
 			ticket = self.paid_ticket(customer=CLIENT_B)
 			session = self.propose(ticket)
 			self.consent_as_client(session, USER_B)
@@ -199,7 +199,7 @@ class TestRemoteSession(testing.AssistanceTestCase):
 	def test_r_san_2_suspended_client_is_refused(self):
 		session = self.propose(self.paid_ticket())
 		self.consent_as_client(session)
-		with patch("dds_assistance.clients.is_suspended", return_value=True):
+		with patch("dds_assistance.context.clients.is_suspended", return_value=True):
 			with self.assertRaises(SessionStartRefused) as caught:
 				self.start_as(session)
 		self.assertIn("suspended", str(caught.exception))

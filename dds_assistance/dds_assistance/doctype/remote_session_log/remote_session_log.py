@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from dds_assistance.errors import HistoryIsAppendOnly
+from dds_assistance.guards.refusals import HistoryIsAppendOnly
 
 
 def refuse():

@@ -8,7 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
-from dds_assistance.field_guards import changed_fields, guard_fields
+from dds_assistance.guards.field_guards import changed_fields, guard_fields
 
 REVOCATION_FIELDS = ("revoked_on", "revoked_by", "revocation_reason", "granted_by", "granted_on")
 

@@ -9,11 +9,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime
 
-from dds_assistance.clients import client_emails
+from dds_assistance.context.clients import client_emails
 from dds_assistance.core import terms as core
 from dds_assistance.core.errors import RuleError
-from dds_assistance.errors import throw_rule
-from dds_assistance.field_guards import changed_fields, guard_fields
+from dds_assistance.guards.field_guards import changed_fields, guard_fields
+from dds_assistance.guards.refusals import throw_rule
 
 # R-TERMS-1: what clients were told is what stays
 PUBLISHED_FIELDS = (

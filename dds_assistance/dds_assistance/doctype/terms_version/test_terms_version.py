@@ -6,9 +6,9 @@
 import frappe
 from frappe.utils import now_datetime
 
-from dds_assistance import testing
 from dds_assistance.api import terms as api
-from dds_assistance.testing import AGENT, MANAGER
+from dds_assistance.samples import testing
+from dds_assistance.samples.testing import AGENT, MANAGER
 
 
 class TestTermsVersions(testing.AssistanceTestCase):

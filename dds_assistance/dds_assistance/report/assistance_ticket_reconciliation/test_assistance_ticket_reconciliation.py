@@ -9,13 +9,13 @@ from datetime import datetime
 import frappe
 from frappe.utils import now_datetime
 
-from dds_assistance import testing
 from dds_assistance.api import ticket as ticket_api
 from dds_assistance.core import accounting
 from dds_assistance.dds_assistance.report.assistance_ticket_reconciliation.assistance_ticket_reconciliation import (
 	execute,
 )
 from dds_assistance.integrations.sales_invoice import make_invoice
+from dds_assistance.samples import testing
 
 JUNE = {"from_date": "2025-06-01", "to_date": "2025-06-30"}
 JULY = {"from_date": "2025-07-01", "to_date": "2025-07-31"}

@@ -11,7 +11,7 @@ import sys
 import frappe
 from frappe import _
 
-from dds_assistance.endpoints import is_desk_user
+from dds_assistance.web.endpoints import is_desk_user
 
 ACTIVE_TYPES = frozenset(
 	{

@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from lxml import etree
 
-from dds_assistance.core import payments as p
+from dds_assistance.core import bank_details, camt053, transfer_matching
 
 COMPANY_NAME = "3D DENTAL STORE"
 COMPANY_IBAN = "FR7618306002149457213680025"  # Crédit Agricole Normandie-Seine
@@ -39,6 +40,9 @@ PAYER_BANKS = (
 	("20041", "01014", "PSSTFRPP"),
 )
 _RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
+
+# a real-world-shaped camt.053.001.02 statement (the tests read it)
+CAMT053_STATEMENT = Path(__file__).resolve().parent / "camt053_statement.xml"
 
 
 def french_iban(bank: str, branch: str, account: str) -> str:
@@ -61,7 +65,7 @@ class Transfer:
 	counterparty_bic: str = ""
 	credit: bool = True
 	currency: str = "EUR"
-	end_to_end_id: str = p.NOT_PROVIDED
+	end_to_end_id: str = camt053.NOT_PROVIDED
 	structured_reference: str = ""
 	instructed: tuple[Decimal, str] | None = None
 	expected: str = ""
@@ -77,7 +81,7 @@ class Entry:
 	booking_date: date = BOOKING_DATE
 	value_date: date | None = None
 	reversal: bool = False
-	status: str = p.BOOKED
+	status: str = camt053.BOOKED
 	additional_info: str = ""
 
 	@property
@@ -120,7 +124,7 @@ def write_camt053(
 		return el(parent, last, text, **attrs)
 
 	def amount(parent, tag, value: Decimal, currency: str):
-		return el(parent, tag, f"{Decimal(value).quantize(p.CENT)}", Ccy=currency)
+		return el(parent, tag, f"{Decimal(value).quantize(bank_details.CENT)}", Ccy=currency)
 
 	def agent(parent, tag, bic):
 		path(parent, f"{tag}/FinInstnId/{'BICFI' if new else 'BIC'}", bic)
@@ -132,7 +136,7 @@ def write_camt053(
 		bal = el(parent, "Bal")
 		path(bal, "Tp/CdOrPrtry/Cd", code)
 		amount(bal, "Amt", abs(value), "EUR")
-		el(bal, "CdtDbtInd", p.CREDIT if value >= 0 else p.DEBIT)
+		el(bal, "CdtDbtInd", camt053.CREDIT if value >= 0 else camt053.DEBIT)
 		path(bal, "Dt/Dt", day.isoformat())
 
 	root = etree.Element(f"{{{ns}}}Document", nsmap={None: ns})
@@ -152,7 +156,7 @@ def write_camt053(
 	el(account, "Ccy", "EUR")
 	path(account, "Ownr/Nm", owner)
 	agent(account, "Svcr", account_bic)
-	booked = [e for e in entries if e.status == p.BOOKED]
+	booked = [e for e in entries if e.status == camt053.BOOKED]
 	closing = opening_balance + sum((e.amount if e.credit else -e.amount for e in booked), Decimal("0.00"))
 	balance(stmt, "OPBD", opening_balance)
 	balance(stmt, "CLBD", closing)
@@ -161,7 +165,7 @@ def write_camt053(
 		ntry = el(stmt, "Ntry")
 		currency = entry.transfers[0].currency
 		amount(ntry, "Amt", entry.amount, currency)
-		el(ntry, "CdtDbtInd", p.CREDIT if entry.credit else p.DEBIT)
+		el(ntry, "CdtDbtInd", camt053.CREDIT if entry.credit else camt053.DEBIT)
 		if entry.reversal:
 			el(ntry, "RvslInd", "true")
 		if new:
@@ -189,8 +193,8 @@ def write_camt053(
 
 def _transfer(el, path, amount, agent, party, details, transfer: Transfer, new: bool) -> None:
 	tx = el(details, "TxDtls")
-	path(tx, "Refs/EndToEndId", transfer.end_to_end_id or p.NOT_PROVIDED)
-	indicator = p.CREDIT if transfer.credit else p.DEBIT
+	path(tx, "Refs/EndToEndId", transfer.end_to_end_id or camt053.NOT_PROVIDED)
+	indicator = camt053.CREDIT if transfer.credit else camt053.DEBIT
 	if new:
 		amount(tx, "Amt", transfer.amount, transfer.currency)
 		el(tx, "CdtDbtInd", indicator)
@@ -219,14 +223,14 @@ ANOMALIES = ("partial", "overpayment", "unknown", "refund")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin")
 
 
-def reference_variants(invoice: p.OpenInvoice, ticket_is_unique: bool) -> list[str]:
+def reference_variants(invoice: transfer_matching.OpenInvoice, ticket_is_unique: bool) -> list[str]:
 	"""How clients write the reference of ``invoice`` in their transfers."""
 	name = invoice.name
 	variants = [
 		name,
 		f"Facture {name}",
 		f"facture {name.lower().replace('-', ' ')}",
-		p.reference_key(name),
+		transfer_matching.reference_key(name),
 		f"Règlement {name.replace('-', ' ', 1)} merci",
 	]
 	if invoice.ticket and ticket_is_unique:
@@ -235,7 +239,7 @@ def reference_variants(invoice: p.OpenInvoice, ticket_is_unique: bool) -> list[s
 
 
 def payments_for(
-	invoices: Sequence[p.OpenInvoice],
+	invoices: Sequence[transfer_matching.OpenInvoice],
 	count: int | None = None,
 	*,
 	seed: int = 2026,
@@ -253,7 +257,7 @@ def payments_for(
 	payable = [invoice for invoice in invoices if not invoice.is_return]
 	if not payable:
 		return []
-	tickets = Counter(p.reference_key(i.ticket) for i in payable if i.ticket)
+	tickets = Counter(transfer_matching.reference_key(i.ticket) for i in payable if i.ticket)
 	paid: set[str] = set()
 	transfers: list[Transfer] = []
 	for k in range(len(payable) if count is None else count):
@@ -268,35 +272,43 @@ def payments_for(
 		kind = rng.choice(ANOMALIES) if rng.random() < anomalies else "payment"
 		if kind == "refund":
 			transfers.append(
-				Transfer(due, f"Remboursement {invoice.name}", credit=False, expected=p.R_REFUND, **payer)
+				Transfer(
+					due,
+					f"Remboursement {invoice.name}",
+					credit=False,
+					expected=transfer_matching.R_REFUND,
+					**payer,
+				)
 			)
 			continue
 		if kind == "unknown":
 			text = f"Assistance exocad {rng.choice(MONTHS)}"
-			transfers.append(Transfer(due, text, expected=p.R_UNKNOWN, **payer))
+			transfers.append(Transfer(due, text, expected=transfer_matching.R_UNKNOWN, **payer))
 			continue
-		amount = {"partial": due / 2, "overpayment": due + 20}.get(kind, due).quantize(p.CENT)
-		text = rng.choice(reference_variants(invoice, tickets[p.reference_key(invoice.ticket)] == 1))
+		amount = {"partial": due / 2, "overpayment": due + 20}.get(kind, due).quantize(bank_details.CENT)
+		text = rng.choice(
+			reference_variants(invoice, tickets[transfer_matching.reference_key(invoice.ticket)] == 1)
+		)
 		transfer = Transfer(amount, text, invoice=invoice.name, **payer)
 		transfer.expected = _expected(invoice, amount, paid)
-		if transfer.expected == p.R_MATCHED:
+		if transfer.expected == transfer_matching.R_MATCHED:
 			paid.add(invoice.name)
 		transfers.append(transfer)
 	return _entries(transfers, batch_size, booking_date)
 
 
-def _expected(invoice: p.OpenInvoice, amount: Decimal, paid: set[str]) -> str:
+def _expected(invoice: transfer_matching.OpenInvoice, amount: Decimal, paid: set[str]) -> str:
 	if invoice.name in paid:
-		return p.R_DUPLICATE
+		return transfer_matching.R_DUPLICATE
 	if invoice.outstanding <= 0:
-		return p.R_ALREADY_PAID
+		return transfer_matching.R_ALREADY_PAID
 	if invoice.currency != "EUR":
-		return p.R_CURRENCY
+		return transfer_matching.R_CURRENCY
 	if amount < invoice.outstanding:
-		return p.R_PARTIAL
+		return transfer_matching.R_PARTIAL
 	if amount > invoice.outstanding:
-		return p.R_OVERPAYMENT
-	return p.R_MATCHED
+		return transfer_matching.R_OVERPAYMENT
+	return transfer_matching.R_MATCHED
 
 
 def _entries(transfers: list[Transfer], batch_size: int, booking_date: date) -> list[Entry]:
@@ -323,7 +335,12 @@ def _entries(transfers: list[Transfer], batch_size: int, booking_date: date) -> 
 def expected_outcomes(entries: Sequence[Entry]) -> list[tuple[str, str | None]]:
 	"""(reason code, invoice) of each transaction, in statement order."""
 	return [
-		(t.expected, t.invoice if t.expected not in (p.R_UNKNOWN, p.R_REFUND) else None)
+		(
+			t.expected,
+			t.invoice
+			if t.expected not in (transfer_matching.R_UNKNOWN, transfer_matching.R_REFUND)
+			else None,
+		)
 		for entry in entries
 		for t in entry.transfers
 	]
@@ -331,10 +348,10 @@ def expected_outcomes(entries: Sequence[Entry]) -> list[tuple[str, str | None]]:
 
 def invoices(
 	count: int, *, start: int = 1, year: int = 2026, amount: Decimal = Decimal("100.00")
-) -> list[p.OpenInvoice]:
+) -> list[transfer_matching.OpenInvoice]:
 	"""``count`` open invoices ``ACC-SINV-<year>-<n>`` of one ticket each."""
 	return [
-		p.OpenInvoice(
+		transfer_matching.OpenInvoice(
 			name=f"ACC-SINV-{year}-{n:05d}",
 			customer=f"Laboratoire Dentaire {n:05d}",
 			outstanding=amount,

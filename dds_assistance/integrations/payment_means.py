@@ -13,9 +13,9 @@ import frappe
 from frappe import _
 from frappe.utils import flt, fmt_money
 
-from dds_assistance.core import payments as core
+from dds_assistance.core import bank_details
 from dds_assistance.core.errors import RuleError
-from dds_assistance.errors import RuleViolation, throw_rule
+from dds_assistance.guards.refusals import RuleViolation, throw_rule
 
 SETTINGS = "Assistance Settings"
 PAYABLE_REQUEST_STATES = ("Requested", "Initiated", "Partially Paid")
@@ -30,8 +30,8 @@ def check_bank_details(iban: str | None, bic: str | None = None) -> tuple[str, s
 	"""(IBAN, BIC) in their compact forms, checked (the BIC against the IBAN's
 	country); a French refusal otherwise."""
 	try:
-		iban = core.check_iban(iban)
-		return iban, (core.check_bic(bic, iban) if bic else "")
+		iban = bank_details.check_iban(iban)
+		return iban, (bank_details.check_bic(bic, iban) if bic else "")
 	except RuleError as error:
 		throw_rule(error, exc=BankDetailsError, title=_("Invalid Bank Details"))
 
@@ -58,8 +58,8 @@ def company_bank_account() -> dict | None:
 		return None
 	bic = frappe.get_cached_value("Bank", account.bank, "swift_number") if account.bank else None
 	try:  # saved before its checks existed: never shown wrong to a client
-		iban = core.check_iban(account.iban)
-		bic = core.check_bic(bic, iban) if bic else ""
+		iban = bank_details.check_iban(account.iban)
+		bic = bank_details.check_bic(bic, iban) if bic else ""
 	except RuleError:
 		return None
 	holder = frappe.get_cached_value("Company", account.company, "company_name") if account.company else None
@@ -110,8 +110,8 @@ def transfer_details(sales_invoice: str | None) -> dict | None:
 	if invoice.currency == "EUR":  # a SEPA credit transfer is in euros
 		transfer = (account["beneficiary"][:70], account["iban"], account["bic"] or None, f"{amount:.2f}")
 		try:
-			details["qr_payload"] = core.epc_qr_payload(*transfer, invoice.name)
-			details["qr_svg"] = core.epc_qr_svg(*transfer, invoice.name)
+			details["qr_payload"] = bank_details.epc_qr_payload(*transfer, invoice.name)
+			details["qr_svg"] = bank_details.epc_qr_svg(*transfer, invoice.name)
 		except RuleError:
 			frappe.log_error(title=_("Cannot make the payment QR code of {0}").format(invoice.name))
 	return details

@@ -19,8 +19,8 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, get_system_timezone, getdate, now_datetime
 
+from dds_assistance.background.runner import enqueue_resumable
 from dds_assistance.core.business_time import BusinessCalendar, french_public_holidays
-from dds_assistance.jobs import enqueue_resumable
 
 CALENDAR_CACHE_KEY = "dds_assistance:business_calendar_inputs:v3"
 

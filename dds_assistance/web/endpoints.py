@@ -1,27 +1,27 @@
-"""What every HTTP call of one of the app's endpoints goes through first
-(``hooks.before_request``), before Frappe runs it:
+"""The doors of the app: every whitelisted function is declared with :func:`endpoint`
+(``@endpoint(methods=["POST"])`` where Frappe's own is ``@endpoint(…)``),
+which whitelists it through Frappe and, when it is called over HTTP, checks its
+arguments first:
 
 - a missing argument, or one of the wrong type, is answered 400 with a translated
   message naming it — never a 500 with a Python traceback (Frappe would raise a
   ``TypeError`` for the first, an untranslated 417 for the second);
-- a client of the portal (a website user, or a guest) never receives a Python
-  traceback, whatever fails (``responses.hide_tracebacks`` removes what Frappe
-  added before this hook could run).
+- the values are then converted as Frappe converts them ("3" for an ``int``).
 
-Direct Python calls (jobs, tests, other modules) are not concerned."""
+Direct Python calls (jobs, tests, other modules) are not checked. No traceback
+reaches a client of the portal: ``responses.hide_tracebacks`` removes it from any
+error answer to someone who is not a desk user."""
 
+import functools
 import inspect
-import re
 
 import frappe
 from frappe import _
 from frappe.exceptions import FrappeTypeError
 from frappe.utils.typing_validations import transform_parameter_types
 
-from dds_assistance.errors import InvalidArguments
+from dds_assistance.guards.refusals import InvalidArguments
 
-APP_PREFIX = "dds_assistance."
-METHOD_PATH = re.compile(r"^/api/(?:v[12]/)?method/([^/]+)/?$")
 # how the arguments of the app's endpoints read to the people who send them (translated)
 ARGUMENT_LABELS = {
 	"accept_terms": "Acceptance of the Terms",
@@ -80,14 +80,25 @@ ARGUMENT_LABELS = {
 }
 
 
-def check_call():
-	"""``before_request``: hide tracebacks from clients; check the arguments of a
-	call of one of the app's endpoints."""
-	if not is_desk_user():
-		frappe.local.flags.disable_traceback = True
-	endpoint = called_endpoint()
-	if endpoint is not None:
-		check_arguments(endpoint, frappe.form_dict)
+def endpoint(methods: list[str] | None = None, allow_guest: bool = False):
+	"""``frappe.whitelist(methods=…, allow_guest=…)`` for a function of the app, its
+	arguments checked and converted first when it is called over HTTP."""
+
+	def decorate(function):
+		target = inspect.unwrap(function)
+
+		@functools.wraps(function)
+		def checked(*args, **kwargs):
+			if getattr(frappe.local, "request", None) and not args:
+				kwargs = check_arguments(target, kwargs)
+			return function(*args, **kwargs)
+
+		# Frappe's own check of the annotated types (an untranslated 417) would come
+		# before ours: the checked function shows it none, ours converts as it does
+		checked.__annotations__ = {}
+		return frappe.whitelist(methods=methods, allow_guest=allow_guest)(checked)
+
+	return decorate
 
 
 def is_desk_user(user: str | None = None) -> bool:
@@ -98,36 +109,17 @@ def is_desk_user(user: str | None = None) -> bool:
 	return user == "Administrator" or frappe.get_cached_value("User", user, "user_type") == "System User"
 
 
-def called_endpoint():
-	"""The app's whitelisted function this request calls, if any (and if the caller
-	may call it at all: otherwise Frappe answers its own 403)."""
-	request = frappe.local.request
-	match = METHOD_PATH.match(request.path) if request else None
-	method = match.group(1) if match else frappe.form_dict.get("cmd")
-	if not isinstance(method, str) or not method.startswith(APP_PREFIX):
-		return None
-	try:
-		function = frappe.get_attr(method)
-	except Exception:
-		return None  # Frappe answers "not found" itself
-	if function not in frappe.whitelisted:
-		return None
-	if frappe.session.user == "Guest" and function not in frappe.guest_methods:
-		return None
-	return function
-
-
 def label(argument: str) -> str:
 	return _(ARGUMENT_LABELS.get(argument, argument.replace("_", " ").capitalize()))
 
 
-def check_arguments(function, data) -> None:
+def check_arguments(function, data: dict) -> dict:
 	"""Every argument without a default is present; every annotated one has a value
-	of its type (Frappe's own conversion: "3" is an int, "abc" is not)."""
-	target = inspect.unwrap(function)
+	of its type (Frappe's own conversion: "3" is an int, "abc" is not). Returns the
+	arguments converted."""
 	parameters = [
 		parameter
-		for parameter in inspect.signature(target).parameters.values()
+		for parameter in inspect.signature(function).parameters.values()
 		if parameter.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 	]
 	missing = [p.name for p in parameters if p.default is p.empty and data.get(p.name) is None]
@@ -137,14 +129,17 @@ def check_arguments(function, data) -> None:
 			exc=InvalidArguments,
 			title=_("Incomplete Request"),
 		)
+	converted = dict(data)
 	for parameter in parameters:
 		if parameter.name not in data or data.get(parameter.name) is None:
 			continue
 		try:
-			transform_parameter_types(target, (), {parameter.name: data.get(parameter.name)})
+			_args, value = transform_parameter_types(function, (), {parameter.name: data.get(parameter.name)})
 		except (FrappeTypeError, TypeError, ValueError):
 			frappe.throw(
 				_("Invalid value for {0}.").format(label(parameter.name)),
 				exc=InvalidArguments,
 				title=_("Invalid Value"),
 			)
+		converted.update(value)
+	return converted

@@ -14,7 +14,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, get_datetime, getdate
 
-from dds_assistance.errors import RuleViolation
+from dds_assistance.guards.refusals import RuleViolation
 
 # what is not content in a child row (its identity and place)
 _ROW_NOISE = {"name", "idx", "parent", "parentfield", "parenttype", "doctype", "owner", "creation"}

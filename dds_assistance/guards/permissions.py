@@ -8,8 +8,8 @@ which in v15 can only deny). A user linked to no Customer sees nothing.
 
 import frappe
 
-from dds_assistance.clients import customers_of
-from dds_assistance.staff import is_staff
+from dds_assistance.context.clients import customers_of
+from dds_assistance.context.staff import is_staff
 
 
 def _customer_condition(doctype: str, user: str | None) -> str:

@@ -12,13 +12,13 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime, nowdate
 
-from dds_assistance import clients, payments
-from dds_assistance.business_calendar import time_to_due
+from dds_assistance.context import clients
+from dds_assistance.context.business_calendar import time_to_due
+from dds_assistance.context.staff import is_staff
+from dds_assistance.context.terms_in_force import terms_in_force
 from dds_assistance.core import tickets as core_tickets
 from dds_assistance.core.terms import by_precedence
-from dds_assistance.integrations import einvoice
-from dds_assistance.staff import is_staff
-from dds_assistance.terms import terms_in_force
+from dds_assistance.integrations import einvoice, payment_means
 
 LIVE_PLANS = ("Scheduled", "Active", "Notice Given", "Suspended")
 
@@ -222,8 +222,8 @@ def how_to_pay(ticket) -> dict | None:
 		return None
 	return {
 		"invoice": ticket.sales_invoice,
-		"transfer": payments.transfer_details(ticket.sales_invoice),
-		"online": payments.online_payment_available(),
+		"transfer": payment_means.transfer_details(ticket.sales_invoice),
+		"online": payment_means.online_payment_available(),
 		"phone": frappe.db.get_single_value("Assistance Settings", "support_phone"),
 	}
 
