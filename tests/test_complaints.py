@@ -6,6 +6,7 @@ import pytest
 
 from dds_assistance.core import complaints as c
 from dds_assistance.core.business_time import french_business_calendar
+from dds_assistance.core.errors import RuleError
 
 
 @pytest.fixture(scope="module")
@@ -43,3 +44,12 @@ def test_r_cpl_2_states(cal, now, done, expected):
 def test_one_day_deadline_is_at_risk_at_once(cal):
 	d = c.complaint_deadline(cal, datetime(2026, 11, 25, 11, 0), 1)
 	assert d.warn_at == datetime(2026, 11, 25, 11, 0)
+
+
+# ----------------------------------------------------------------- decided once (issue #25)
+def test_r_cpl_2_acknowledged_once_answered_with_words():
+	c.check_acknowledge(False)
+	c.check_answer("Nous avons bien reçu votre réclamation.")
+	for check, value in ((c.check_acknowledge, True), (c.check_answer, " "), (c.check_answer, None)):
+		with pytest.raises(RuleError):
+			check(value)

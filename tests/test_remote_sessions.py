@@ -7,6 +7,7 @@ import pytest
 
 from dds_assistance.core import remote_sessions as rs
 from dds_assistance.core import tickets as t
+from dds_assistance.core.errors import RuleError
 
 NOW = datetime(2026, 11, 23, 10, 0)
 ALL_CHECKED = dict.fromkeys(rs.CHECKLIST, True)
@@ -155,3 +156,23 @@ def test_r_rs_5_scope_extension_needs_the_client_instruction():
 		rs.check_scope_extension(rs.ENDED, "More", "Dr", "go")
 	with pytest.raises(t.RuleError):
 		rs.check_scope_extension(rs.IN_PROGRESS, " ", "Dr", "go")
+
+
+# ----------------------------------------------------------------- decided once (issue #25)
+def test_r_rs_1_the_proposal_is_fixed_once_it_left_requested():
+	assert not rs.proposal_fixed(rs.REQUESTED)
+	assert all(rs.proposal_fixed(status) for status in rs.STATUSES if status != rs.REQUESTED)
+
+
+def test_r_rs_3_only_a_session_in_progress_ends_only_one_not_started_is_cancelled():
+	rs.check_end(rs.IN_PROGRESS)
+	for status in set(rs.STATUSES) - {rs.IN_PROGRESS}:
+		with pytest.raises(RuleError):
+			rs.check_end(status)
+	for status in (rs.REQUESTED, rs.CONSENTED):
+		rs.check_cancel(status, "Le client a résolu seul")
+		with pytest.raises(RuleError):
+			rs.check_cancel(status, "  ")
+	for status in (rs.IN_PROGRESS, rs.ENDED, rs.EXPIRED, rs.CANCELLED):
+		with pytest.raises(RuleError):
+			rs.check_cancel(status, "raison")

@@ -1,6 +1,6 @@
 """Terms versions in force and their precedence (R-TERMS-1, R-TERMS-2)."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -42,3 +42,11 @@ def test_terms_version_checks():
 def test_r_terms_2_cgv_prevail_over_cgu():
 	assert c.by_precedence([CGU_2027, CGV_2023, CGU_2026]) == [CGV_2023, CGU_2027, CGU_2026]
 	assert c.TERMS_KINDS[0] == "CGV"
+
+
+def test_cgu_1_3_using_the_service_accepts_the_terms_in_force():
+	received = datetime(2026, 11, 23, 9, 0)
+	acceptance = c.acceptance_by_use(None, received, "client@labo.example", "Labo")
+	assert (acceptance.how, acceptance.on, acceptance.by) == (c.BY_USE, received, "client@labo.example")
+	assert c.acceptance_by_use(None, received, None, "Labo").by == "Labo"
+	assert c.acceptance_by_use("Accepted on the portal", received, None, "Labo") is None

@@ -8,6 +8,7 @@ import pytest
 from dds_assistance.core import sla
 from dds_assistance.core import tickets as t
 from dds_assistance.core.business_time import french_business_calendar
+from dds_assistance.core.errors import RuleError
 
 
 @pytest.fixture(scope="module")
@@ -364,3 +365,51 @@ def test_r_tkt_9_a_receipt_time_is_never_in_the_future():
 	t.check_receipt(now - timedelta(days=3), now)
 	with pytest.raises(t.RuleError, match="future"):
 		t.check_receipt(now + timedelta(minutes=1), now)
+
+
+# ----------------------------------------------------------------- decided once (issue #25)
+def test_r_tkt_7_the_window_is_the_cgvs_on_demand_only(cal):
+	incident, received = datetime(2026, 11, 2, 9, 0), datetime(2026, 11, 20, 9, 0)
+	assert t.is_late_request(cal, incident, received, 24)
+	assert t.is_late_request(cal, incident, received, 24, coverage=t.ON_DEMAND)
+	assert not t.is_late_request(cal, incident, received, 24, coverage=t.PREMIUM)
+	assert not t.is_late_request(cal, None, received, 24)
+
+
+def test_r_tkt_7_the_incident_precedes_its_request():
+	t.check_incident_time(None, datetime(2026, 11, 23, 9, 0))
+	t.check_incident_time(datetime(2026, 11, 23, 9, 0), datetime(2026, 11, 23, 9, 0))
+	with pytest.raises(RuleError) as refused:
+		t.check_incident_time(datetime(2026, 11, 23, 9, 1), datetime(2026, 11, 23, 9, 0))
+	assert refused.value.code == "incident_after_receipt"
+
+
+def test_r_tkt_7_which_edits_of_the_incident_time_are_allowed():
+	a, b = datetime(2026, 11, 20, 10, 0), datetime(2026, 11, 20, 11, 0)
+	assert not t.incident_change_refused(a, a, t.NEW, None)  # unchanged
+	assert not t.incident_change_refused(a, b, t.NEW, None)  # corrected while awaiting the decision
+	assert not t.incident_change_refused(None, b, t.INCOMPLETE, None)  # given later
+	assert t.incident_change_refused(a, None, t.NEW, None)  # never cleared once given
+	assert t.incident_change_refused(a, b, t.NEW, "Accepted")  # never changed after the decision
+	assert t.incident_change_refused(a, b, t.AWAITING_PAYMENT, None)
+
+
+def test_r_tkt_9_the_warning_margin_is_the_same_for_every_due_time(cal):
+	received = datetime(2026, 11, 23, 9, 0)
+	target = sla.response_target(cal, received, 4, 1)
+	assert target.warn_at == sla.warning_time(cal, target.due, received, 4, 1)
+	assert target.warn_at == datetime(2026, 11, 23, 12, 0)
+	# a due time extended to the next day: warned one business hour before it
+	later = datetime(2026, 11, 24, 10, 0)
+	assert sla.warning_time(cal, later, received, 4, 1) == datetime(2026, 11, 24, 9, 0)
+	# the margin is at most the response time, and never before the receipt
+	assert sla.warning_time(cal, target.due, received, 4, 10) == received
+
+
+def test_r_time_5_a_due_time_follows_the_calendar_only_while_it_is_pending():
+	assert sla.target_set_at_receipt(is_new=True, has_due=False)
+	assert not sla.target_set_at_receipt(is_new=False, has_due=True)
+	assert sla.follows_calendar(responded=False, extended=False, clock_running=True)
+	assert not sla.follows_calendar(responded=True, extended=False, clock_running=True)
+	assert not sla.follows_calendar(responded=False, extended=True, clock_running=True)  # R-TKT-10 stands
+	assert not sla.follows_calendar(responded=False, extended=False, clock_running=False)

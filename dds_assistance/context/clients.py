@@ -12,6 +12,7 @@ from frappe.utils import get_datetime, getdate, now_datetime
 
 from dds_assistance.core import sanctions
 from dds_assistance.core import tickets as core_tickets
+from dds_assistance.core.subscriptions import LIVE_STATUSES
 
 
 def customer_for_email(email: str) -> tuple[str, str | None] | None:
@@ -121,7 +122,7 @@ def with_active_relationship() -> list[str]:
 	)
 	live_plans = frappe.get_all(
 		"Premium Subscription",
-		filters={"status": ("in", ["Scheduled", "Active", "Notice Given", "Suspended"])},
+		filters={"status": ("in", LIVE_STATUSES)},
 		pluck="customer",
 		distinct=True,
 	)

@@ -10,9 +10,23 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dds_assistance.core.business_time import BusinessCalendar
+from dds_assistance.core.errors import RuleError
 
 ON_TRACK, AT_RISK, OVERDUE, DONE = "On Track", "At Risk", "Overdue", "Done"
 COMPLAINT_CHANNELS = ("E-mail", "Post")
+OPEN, ACKNOWLEDGED, ANSWERED = "Open", "Acknowledged", "Answered"
+
+
+def check_acknowledge(acknowledged: bool) -> None:
+	"""R-CPL-2: a complaint is acknowledged once."""
+	if acknowledged:
+		raise RuleError("acknowledged", "This complaint is already acknowledged.")
+
+
+def check_answer(answer: str | None) -> None:
+	"""R-CPL-2: an answer says something (acknowledging it too if not yet done)."""
+	if not (answer or "").strip():
+		raise RuleError("answer_empty", "Write the answer.")
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,26 @@ def authorised_end(started_at: datetime, minutes: int) -> datetime:
 
 
 def is_expired(status: str, end: datetime | None, now: datetime) -> bool:
+	"""R-RS-3: a session in progress whose authorised time is over is closed."""
 	return status == IN_PROGRESS and end is not None and now >= end
+
+
+def proposal_fixed(status: str) -> bool:
+	"""R-RS-1: what the client consents to (scope, tool, duration) is fixed once the
+	proposal left the Requested state."""
+	return status != REQUESTED
+
+
+def check_end(status: str) -> None:
+	if status != IN_PROGRESS:
+		raise RuleError("end_status", "Only a session in progress can be ended.")
+
+
+def check_cancel(status: str, reason: str | None) -> None:
+	if status not in (REQUESTED, CONSENTED):
+		raise RuleError("cancel_status", "Only a session that has not started can be cancelled.")
+	if not (reason or "").strip():
+		raise RuleError("cancel_reason", "Give the reason for cancelling.")
 
 
 def check_scope_extension(

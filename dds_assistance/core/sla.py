@@ -33,8 +33,33 @@ def response_target(
 	"""Due = receipt + N business hours; warning = the latest moment with
 	``warning_hours`` business hours still to go (never before the receipt)."""
 	due = calendar.add_business_hours(received_at, response_hours)
-	warn_at = calendar.subtract_business_hours(due, min(warning_hours, response_hours))
-	return ResponseTarget(due=due, warn_at=max(warn_at, received_at))
+	return ResponseTarget(due, warning_time(calendar, due, received_at, response_hours, warning_hours))
+
+
+def warning_time(
+	calendar: BusinessCalendar,
+	due: datetime,
+	not_before: datetime,
+	response_hours: float,
+	warning_hours: float,
+) -> datetime:
+	"""R-TKT-9: the agents are warned when ``warning_hours`` business hours are left
+	before ``due`` (at most the whole response time), never before ``not_before``
+	(the receipt): the same margin for a due time computed, extended or recomputed."""
+	return max(calendar.subtract_business_hours(due, min(warning_hours, response_hours)), not_before)
+
+
+def target_set_at_receipt(is_new: bool, has_due: bool) -> bool:
+	"""R-TIME-5: the due time is computed when the request is recorded; afterwards
+	it moves only by an extension (R-TKT-10) or a recorded recomputation."""
+	return is_new or not has_due
+
+
+def follows_calendar(responded: bool, extended: bool, clock_running: bool) -> bool:
+	"""R-TIME-5, R-AVAIL-2: a pending due time is computed again when the calendar
+	changes — unless the first response was given, a manager extended it (R-TKT-10:
+	the extension stands) or the clock no longer runs."""
+	return not responded and not extended and clock_running
 
 
 def sla_state(now: datetime, due: datetime, warn_at: datetime, responded_at: datetime | None) -> str:

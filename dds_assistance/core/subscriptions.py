@@ -34,6 +34,9 @@ ENDED = "Ended"
 TERMINATED = "Terminated for Breach"
 SUSPENDED = "Suspended"
 STATUSES = (SCHEDULED, ACTIVE, NOTICE_GIVEN, ENDED, TERMINATED, SUSPENDED)
+# a plan that still binds the client (not ended, not terminated): its renewals run, a
+# termination for breach applies to it, its client is informed of new terms
+LIVE_STATUSES = (SCHEDULED, ACTIVE, NOTICE_GIVEN, SUSPENDED)
 
 NOTICE_CHANNELS = ("Portal", "E-mail", "Letter")
 # what a notice records (R-SUB-3): when, how, why, its effect, who recorded it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from dds_assistance.core.errors import RuleError
 
@@ -56,3 +56,25 @@ def check_terms_version(
 		raise RuleError("terms_published", "A terms version needs its publication date.")
 	if effective is not None and effective < published:
 		raise RuleError("terms_effective", "A version cannot take effect before it is published.")
+
+
+# CGU art. 1.3: using the service accepts the terms in force
+BY_USE = "By use of the service (CGU 1.3)"
+
+
+@dataclass(frozen=True)
+class Acceptance:
+	how: str
+	on: datetime
+	by: str | None
+
+
+def acceptance_by_use(
+	recorded: str | None, received_at: datetime, raised_by: str | None, customer: str | None
+):
+	"""CGU art. 1.3: a request made without an explicit acceptance (the portal records
+	one) accepts the terms in force by the use of the service, when it is received,
+	by whoever made it. ``None`` when an acceptance is already recorded."""
+	if recorded:
+		return None
+	return Acceptance(BY_USE, received_at, raised_by or customer)

@@ -141,19 +141,43 @@ def check_receipt(received_at: datetime, now: datetime) -> None:
 		raise RuleError("receipt_future", "The receipt time ({0}) cannot be in the future.", received_at)
 
 
-def is_late_request(
-	calendar: BusinessCalendar, incident_at: datetime, received_at: datetime, window_hours: float
-) -> bool:
-	"""R-TKT-7: a request received more than ``window_hours`` business hours after
-	the incident is late."""
-	if incident_at > received_at:
+def check_incident_time(incident_at: datetime | None, received_at: datetime) -> None:
+	"""R-TKT-7: the incident happened before the request that reports it."""
+	if incident_at is not None and incident_at > received_at:
 		raise RuleError(
 			"incident_after_receipt",
 			"The incident ({0}) cannot be after the receipt of the request ({1}).",
 			incident_at,
 			received_at,
 		)
+
+
+def is_late_request(
+	calendar: BusinessCalendar,
+	incident_at: datetime | None,
+	received_at: datetime,
+	window_hours: float,
+	coverage: str = ON_DEMAND,
+) -> bool:
+	"""R-TKT-7: a request received more than ``window_hours`` business hours after
+	the incident is late. The window is the CGV's (art. 5): it applies to on-demand
+	tickets; a request without incident time, or covered by Premium, is not late."""
+	if incident_at is None or coverage != ON_DEMAND:
+		return False
+	check_incident_time(incident_at, received_at)
 	return calendar.business_hours_between(incident_at, received_at) > timedelta(hours=window_hours)
+
+
+def incident_change_refused(
+	before: datetime | None, after: datetime | None, status: str, late_decision: str | None
+) -> bool:
+	"""R-TKT-7: the incident time decides whether a request is late: it may be
+	corrected while the request awaits its decision, never cleared once given, and
+	never changed after the decision."""
+	if before == after:
+		return False
+	decided = bool(late_decision) or status not in (INCOMPLETE, NEW)
+	return decided or (before is not None and after is None)
 
 
 # --------------------------------------------------------------------------- transitions

@@ -1,14 +1,13 @@
 """Daily: flag for review the clients whose request rate passes the threshold
 (R-SAN-3). A flag, never a sanction."""
 
-from datetime import timedelta
-
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import get_datetime, now_datetime
 
 from dds_assistance.background.runner import for_each
+from dds_assistance.core import sanctions as core
 
 
 def flag_abusive_clients(now=None) -> dict[str, list[str]]:
@@ -18,20 +17,18 @@ def flag_abusive_clients(now=None) -> dict[str, list[str]]:
 	settings = frappe.get_cached_doc("Assistance Settings")
 	window, threshold = settings.abuse_window_days or 0, settings.abuse_threshold or 0
 	counts = {}
-	if window > 0 and threshold > 0:
+	if core.flagging_on(window, threshold):
+		since, until = core.solicitation_window(now, window)
 		ticket = frappe.qb.DocType("Assistance Ticket")
 		counts = dict(
 			frappe.qb.from_(ticket)
 			.select(ticket.customer, Count("*"))
-			.where(
-				ticket.customer.isnotnull()
-				& (ticket.received_at > now - timedelta(days=window))
-				& (ticket.received_at <= now)
-			)
+			.where(ticket.customer.isnotnull() & (ticket.received_at > since) & (ticket.received_at <= until))
 			.groupby(ticket.customer)
 			.run()
 		)
-	flagged = {c for c, n in counts.items() if n > threshold}
+	# the query counts; R-SAN-3 is the core's to decide
+	flagged = {customer for customer, count in counts.items() if core.is_abusive(count, window, threshold)}
 	current = set(frappe.get_all("Customer", filters={"dds_abuse_flag": 1}, pluck="name"))
 
 	def flag(customer):

@@ -10,12 +10,18 @@ from dds_assistance.core import remote_sessions as core
 
 
 def expire_overdue_sessions(now=None) -> list[str]:
-	"""One indexed query (``status, authorised_end``); a guarded update per session,
+	"""One indexed query (``status, authorised_end``) picks the candidates; for each,
+	locked, the core decides whether it is over (R-RS-3), then a guarded update,
 	committed on its own: a second run (or a second worker) finds nothing to do."""
 	now = get_datetime(now) if now else now_datetime()
 	session = frappe.qb.DocType("Remote Session")
 
 	def expire(name):
+		status, end = frappe.db.get_value(
+			"Remote Session", name, ["status", "authorised_end"], for_update=True
+		)
+		if not core.is_expired(status, get_datetime(end) if end else None, now):  # R-RS-3: the core decides
+			return None  # ended, or given more time, since it was picked
 		(
 			frappe.qb.update(session)
 			.set(session.status, core.EXPIRED)

@@ -6,11 +6,10 @@ from frappe.utils import add_days, getdate, nowdate
 from pypika.terms import ExistsCriterion
 
 from dds_assistance.background.runner import for_each
+from dds_assistance.core.subscriptions import LIVE_STATUSES, SCHEDULED
 from dds_assistance.dds_assistance.doctype.premium_subscription.premium_subscription import (
 	reminder_days_setting,
 )
-
-LIVE = ("Scheduled", "Active", "Notice Given", "Suspended")
 
 
 def candidates(today, remind_until):
@@ -34,11 +33,11 @@ def candidates(today, remind_until):
 		frappe.qb.from_(sub)
 		.select(sub.name)
 		.where(
-			sub.status.isin(list(LIVE))
+			sub.status.isin(list(LIVE_STATUSES))
 			& (
 				sub.current_term_end.isnull()
 				| (sub.current_term_end < today)
-				| ((sub.status == "Scheduled") & (sub.start_date <= today))
+				| ((sub.status == SCHEDULED) & (sub.start_date <= today))
 				| (sub.breach_effective_on.isnotnull() & (sub.breach_effective_on <= today))
 				| (
 					sub.notice_deadline.between(today, remind_until)

@@ -17,10 +17,9 @@ from dds_assistance.context.business_calendar import time_to_due
 from dds_assistance.context.staff import is_staff
 from dds_assistance.context.terms_in_force import terms_in_force
 from dds_assistance.core import tickets as core_tickets
+from dds_assistance.core.subscriptions import LIVE_STATUSES
 from dds_assistance.core.terms import by_precedence
 from dds_assistance.integrations import einvoice, payment_means
-
-LIVE_PLANS = ("Scheduled", "Active", "Notice Given", "Suspended")
 
 
 class NotYours(frappe.DoesNotExistError):
@@ -279,7 +278,7 @@ def session_detail(name: str) -> dict:
 def subscription_context() -> dict:
 	customer = client()
 	name = frappe.db.get_value(
-		"Premium Subscription", {"customer": customer, "status": ("in", LIVE_PLANS)}, "name"
+		"Premium Subscription", {"customer": customer, "status": ("in", LIVE_STATUSES)}, "name"
 	) or frappe.db.get_value(
 		"Premium Subscription", {"customer": customer}, "name", order_by="start_date desc"
 	)

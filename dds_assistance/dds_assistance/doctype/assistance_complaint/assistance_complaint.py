@@ -34,7 +34,7 @@ class AssistanceComplaint(Document):
 	def validate(self):
 		before = guard_fields(self, action=ACTION_FIELDS)
 		if before is None and not self.flags.dds_action:
-			self.status = "Open"
+			self.status = core.OPEN
 		if not self.channel and self.flags.ignore_mandatory and self.raised_by:
 			self.channel = "E-mail"  # appended by an Email Account (R-CPL-1)
 		if not self.received_at:
@@ -113,13 +113,15 @@ class AssistanceComplaint(Document):
 	def acknowledge(self) -> dict:
 		"""R-CPL-2: acknowledge receipt (who and when); the Notification "DDS
 		Complaint Acknowledgement" tells the client."""
-		if self.acknowledged_on:
-			frappe.throw(_("This complaint is already acknowledged."), title=_("Not Allowed"))
+		try:
+			core.check_acknowledge(bool(self.acknowledged_on))
+		except RuleError as error:
+			throw_rule(error)
 		self.flags.dds_action = True
 		self.acknowledged_on, self.acknowledged_by, self.status = (
 			now_datetime(),
 			frappe.session.user,
-			"Acknowledged",
+			core.ACKNOWLEDGED,
 		)
 		self.save()
 		return {"status": self.status, "ack_state": self.ack_state}
@@ -127,8 +129,10 @@ class AssistanceComplaint(Document):
 	def answer_client(self, answer: str) -> dict:
 		"""R-CPL-2: answer (who and when; an unacknowledged complaint is acknowledged
 		too) and mail the answer to the client."""
-		if not (answer or "").strip():
-			frappe.throw(_("Write the answer."), title=_("Answer Required"))
+		try:
+			core.check_answer(answer)
+		except RuleError as error:
+			throw_rule(error, title=_("Answer Required"))
 		now = now_datetime()
 		self.flags.dds_action = True
 		if not self.acknowledged_on:
@@ -137,7 +141,7 @@ class AssistanceComplaint(Document):
 			now,
 			frappe.session.user,
 			answer,
-			"Answered",
+			core.ANSWERED,
 		)
 		self.save()
 		with client_language(self.client_email):

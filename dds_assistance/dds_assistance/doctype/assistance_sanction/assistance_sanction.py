@@ -13,13 +13,13 @@ from frappe.utils import getdate, now_datetime
 
 from dds_assistance.core import sanctions as core
 from dds_assistance.core.errors import RuleError
+from dds_assistance.core.subscriptions import LIVE_STATUSES
 from dds_assistance.guards.field_guards import guard_fields
 from dds_assistance.guards.refusals import throw_rule
 from dds_assistance.integrations.customer import show_suspension
 
 RECORDED_FIELDS = ("customer", "breach", "sanction", "effective_from")
 ACTION_FIELDS = ("lifted_on", "lifted_by", "lift_reason", "status", "recorded_by", "subscription")
-LIVE_PLANS = ("Scheduled", "Active", "Notice Given", "Suspended")
 
 
 class AssistanceSanction(Document):
@@ -39,10 +39,10 @@ class AssistanceSanction(Document):
 
 	def record(self):
 		self.recorded_by = frappe.session.user
-		self.status = "Active"
+		self.status = core.ACTIVE
 		if self.sanction == core.TERMINATION:
 			self.subscription = frappe.db.get_value(
-				"Premium Subscription", {"customer": self.customer, "status": ("in", LIVE_PLANS)}
+				"Premium Subscription", {"customer": self.customer, "status": ("in", LIVE_STATUSES)}
 			)
 			if not self.subscription:
 				frappe.throw(
@@ -63,7 +63,7 @@ class AssistanceSanction(Document):
 		show_suspension(self.customer)
 		for name in frappe.get_all(
 			"Premium Subscription",
-			filters={"customer": self.customer, "status": ("in", LIVE_PLANS)},
+			filters={"customer": self.customer, "status": ("in", LIVE_STATUSES)},
 			pluck="name",
 		):
 			frappe.get_doc("Premium Subscription", name).process()
@@ -73,17 +73,17 @@ class AssistanceSanction(Document):
 
 	def lift(self, reason: str) -> dict:
 		"""R-SAN-2: a manager lifts the sanction (who, when, why); it stays in history."""
-		if self.lifted_on:
-			frappe.throw(_("This sanction is already lifted."), title=_("Not Allowed"))
-		if not (reason or "").strip():
-			frappe.throw(_("Say why the sanction is lifted."), title=_("Reason Required"))
+		try:
+			core.check_lift(bool(self.lifted_on), reason)
+		except RuleError as error:
+			throw_rule(error)
 		self.flags.dds_action = True
 		self.update(
 			{
 				"lifted_on": now_datetime(),
 				"lifted_by": frappe.session.user,
 				"lift_reason": reason.strip(),
-				"status": "Lifted",
+				"status": core.LIFTED,
 			}
 		)
 		self.save()

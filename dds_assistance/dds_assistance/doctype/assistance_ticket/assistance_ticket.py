@@ -17,12 +17,14 @@ from frappe.utils import flt, get_datetime, now_datetime
 
 from dds_assistance.context import clients
 from dds_assistance.context.business_calendar import (
-	add_business_hours,
-	business_hours_between,
-	subtract_business_hours,
+	get_business_calendar,
+	in_system_time,
+	system_aware,
 )
 from dds_assistance.context.terms_in_force import terms_in_force
+from dds_assistance.core import sanctions as core_sanctions
 from dds_assistance.core import sla as core_sla
+from dds_assistance.core import terms as core_terms
 from dds_assistance.core import tickets as core
 from dds_assistance.core.errors import RuleError
 from dds_assistance.guards.field_guards import guard_fields
@@ -67,7 +69,6 @@ ACTION_FIELDS = (
 # given when the request is recorded, then changed only by an action: who the client
 # is (R-TKT-1, R-TKT-11) and when the request arrived (R-TKT-10: the due time runs from it)
 KEPT_FIELDS = ("customer", "received_at", "raised_by")
-BY_USE = "By use of the service (CGU 1.3)"
 SLA_NOTIFIED = (core_sla.AT_RISK, core_sla.BREACHED)
 
 
@@ -319,13 +320,11 @@ class AssistanceTicket(Document):
 		)
 
 	def incident_changes(self, before) -> list[str]:
-		"""R-TKT-7: the incident time decides whether a request is late; it may be
-		corrected while the request awaits its decision, never cleared once given,
-		and never changed after the decision."""
-		if str(before.incident_at or "") == str(self.incident_at or ""):
-			return []
-		decided = before.late_decision or before.status not in (core.INCOMPLETE, core.NEW)
-		return ["incident_at"] if decided or (before.incident_at and not self.incident_at) else []
+		"""R-TKT-7: which edits of the incident time are allowed is the core's to say."""
+		refused = core.incident_change_refused(
+			_moment(before.incident_at), _moment(self.incident_at), before.status, before.late_decision
+		)
+		return ["incident_at"] if refused else []
 
 	# ------------------------------------------------------------------ intake
 	def set_intake_defaults(self):
@@ -366,7 +365,8 @@ class AssistanceTicket(Document):
 		reason = _("The client {0} is suspended since {1} ({2}).").format(
 			customer, frappe.utils.format_datetime(suspension.effective_from), _(suspension.breach)
 		)
-		if self.is_new() and self.flags.ignore_mandatory and self.raised_by:  # e-mail intake: keep the mail
+		by_mail = self.is_new() and bool(self.flags.ignore_mandatory and self.raised_by)  # e-mail intake
+		if core_sanctions.suspended_request(by_mail) == core_sanctions.KEEP_REJECTED:
 			self.status = core.REJECTED
 			self.rejection_reason = reason
 			self.flags.dds_action = True
@@ -408,20 +408,12 @@ class AssistanceTicket(Document):
 
 	def validate_incident_time(self):
 		before = self.get_doc_before_save()
-		if before is None or get_datetime(before.received_at) != get_datetime(self.received_at):
-			try:
+		try:
+			if before is None or get_datetime(before.received_at) != get_datetime(self.received_at):
 				core.check_receipt(get_datetime(self.received_at), now_datetime())
-			except RuleError as error:
-				throw_rule(error, title=_("Invalid Date"))
-		if self.incident_at and get_datetime(self.incident_at) > get_datetime(self.received_at):
-			throw_rule(
-				RuleError(
-					"incident_after_receipt",
-					"The incident ({0}) cannot be after the receipt of the request ({1}).",
-					frappe.utils.format_datetime(self.incident_at),
-					frappe.utils.format_datetime(self.received_at),
-				)
-			)
+			core.check_incident_time(_moment(self.incident_at), get_datetime(self.received_at))
+		except RuleError as error:
+			throw_rule(_readable_times(error), title=_("Invalid Date"))
 
 	# ------------------------------------------------------------------ R-TKT-1, R-TKT-2
 	def freeze_at_receipt(self):
@@ -438,10 +430,15 @@ class AssistanceTicket(Document):
 			self.cgu_terms = f"CGU-{cgu.version}" if cgu else None
 			self.tariff_amount = settings.ticket_price
 			self.tariff_item = settings.ticket_item
-		if not self.terms_acceptance:  # CGU 1.3: using the service accepts the terms in force
-			self.terms_acceptance = BY_USE
-			self.terms_accepted_on = self.received_at
-			self.terms_accepted_by = self.raised_by or self.customer
+		by_use = core_terms.acceptance_by_use(
+			self.terms_acceptance, get_datetime(self.received_at), self.raised_by, self.customer
+		)
+		if by_use:
+			self.terms_acceptance, self.terms_accepted_on, self.terms_accepted_by = (
+				by_use.how,
+				by_use.on,
+				by_use.by,
+			)
 		if self.customer and not self.coverage:
 			coverage = clients.coverage(self.customer, get_datetime(self.received_at))
 			self.coverage, self.coverage_reference = coverage.kind, coverage.subscription
@@ -466,12 +463,14 @@ class AssistanceTicket(Document):
 
 	# ------------------------------------------------------------------ R-TKT-7
 	def set_late_flag(self):
-		"""The 24-business-hour window of CGV art. 5 applies to on-demand tickets."""
-		if not self.incident_at or self.coverage != core.ON_DEMAND:
-			self.is_late = 0
-			return
-		window = frappe.get_cached_doc("Assistance Settings").request_window_hours
-		late = business_hours_between(self.incident_at, self.received_at).total_seconds() > window * 3600
+		"""R-TKT-7 on the site's calendar, as the core decides it."""
+		late = core.is_late_request(
+			get_business_calendar(),
+			system_aware(self.incident_at) if self.incident_at else None,
+			system_aware(self.received_at),
+			frappe.get_cached_doc("Assistance Settings").request_window_hours,
+			coverage=self.coverage,
+		)
 		self.is_late = 1 if late else 0
 
 	def record_late_decision(self, decision: str, reason: str):
@@ -483,21 +482,31 @@ class AssistanceTicket(Document):
 	def set_response_target(self):
 		"""Due time computed when the request is recorded (R-TIME-5); afterwards it
 		moves only by an extension (R-TKT-10) or a recorded recomputation."""
-		if self.response_due and not self.is_new():
+		if not core_sla.target_set_at_receipt(self.is_new(), bool(self.response_due)):
 			return  # the state is the sweep's and the first response's to move
 		self.set_response_due(self.response_target(), get_datetime(self.received_at))
 
 	def response_target(self):
 		"""Receipt + N business hours on the site's calendar as it stands (R-TKT-9)."""
-		hours = frappe.get_cached_doc("Assistance Settings").first_response_hours
-		return add_business_hours(self.received_at, hours)
+		settings = frappe.get_cached_doc("Assistance Settings")
+		target = core_sla.response_target(
+			get_business_calendar(),
+			system_aware(self.received_at),
+			settings.first_response_hours,
+			settings.sla_warning_hours,
+		)
+		return in_system_time(target.due)
 
 	def recompute_response_due(self, reason: str, source_doctype=None, source_name=None) -> bool:
 		"""R-TIME-5, R-AVAIL-2: the calendar changed (a closure, new windows, a planned
 		interruption announced or cancelled): the pending due time is computed again
 		and a change is recorded on the ticket with its cause — never silent. A due
 		time a manager extended (R-TKT-10) stands. Returns whether it moved."""
-		if self.first_responded_on or self.sla_extensions or self.status not in core.SLA_RUNNING_STATUSES:
+		if not core_sla.follows_calendar(
+			responded=bool(self.first_responded_on),
+			extended=bool(self.sla_extensions),
+			clock_running=self.status in core.SLA_RUNNING_STATUSES,
+		):
 			return False
 		due = self.response_target()
 		if not self.response_due or due == get_datetime(self.response_due):
@@ -523,10 +532,15 @@ class AssistanceTicket(Document):
 		"""Due time, the warning time before it (never before ``not_before``) and the
 		state they give now (R-TKT-9, R-TKT-10)."""
 		settings = frappe.get_cached_doc("Assistance Settings")
-		warning = min(settings.sla_warning_hours, settings.first_response_hours)
 		self.response_due = get_datetime(due)
-		self.response_warn_at = max(
-			subtract_business_hours(self.response_due, warning), get_datetime(not_before)
+		self.response_warn_at = in_system_time(
+			core_sla.warning_time(
+				get_business_calendar(),
+				system_aware(self.response_due),
+				system_aware(not_before),
+				settings.first_response_hours,
+				settings.sla_warning_hours,
+			)
 		)
 		before = self.sla_status
 		self.sla_status = core_sla.sla_state(
@@ -601,3 +615,14 @@ def on_doctype_update():
 	frappe.db.add_index(
 		"Assistance Ticket", ["received_at"]
 	)  # the accountant's period (reconciliation report)
+
+
+def _moment(value):
+	"""A stored date-time as a datetime (None stays None)."""
+	return get_datetime(value) if value else None
+
+
+def _readable_times(error: RuleError) -> RuleError:
+	"""The times a refusal names, as the user reads them."""
+	args = [frappe.utils.format_datetime(a) if hasattr(a, "hour") else a for a in error.args_]
+	return RuleError(error.code, error.message, *args)

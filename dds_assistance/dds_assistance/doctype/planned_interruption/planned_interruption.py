@@ -18,9 +18,12 @@ from frappe.utils import get_datetime, now_datetime
 from dds_assistance.background.runner import enqueue_resumable
 from dds_assistance.context import clients
 from dds_assistance.context.business_calendar import calendar_changed
+from dds_assistance.core import interruptions as core
+from dds_assistance.core.errors import RuleError
 from dds_assistance.guards.field_guards import changed_fields, guard_fields
+from dds_assistance.guards.refusals import throw_rule
 
-DRAFT, ANNOUNCED, CANCELLED = "Draft", "Announced", "Cancelled"
+DRAFT, ANNOUNCED, CANCELLED = core.DRAFT, core.ANNOUNCED, core.CANCELLED
 ACTION_FIELDS = (
 	"status",
 	"notices_pending",
@@ -35,11 +38,15 @@ ANNOUNCED_FIELDS = ("reason", "starts_at", "ends_at", "message")
 
 class PlannedInterruption(Document):
 	def validate(self):
-		if get_datetime(self.ends_at) <= get_datetime(self.starts_at):
-			frappe.throw(_("The interruption must end after it begins."), title=_("Invalid Dates"))
+		try:
+			core.check_span(get_datetime(self.starts_at), get_datetime(self.ends_at))
+		except RuleError as error:
+			throw_rule(error, title=_("Invalid Dates"))
 
 		def announced(before) -> list[str]:
-			return changed_fields(before, self, ANNOUNCED_FIELDS) if before.status != DRAFT else []
+			return (
+				changed_fields(before, self, ANNOUNCED_FIELDS) if core.told_to_clients(before.status) else []
+			)
 
 		if (
 			guard_fields(
@@ -53,15 +60,15 @@ class PlannedInterruption(Document):
 			self.status = DRAFT
 
 	def on_trash(self):
-		if self.status != DRAFT:
+		if core.told_to_clients(self.status):
 			frappe.throw(_("An announced interruption is kept: cancel it instead."), title=_("Not Allowed"))
 
 	def announce(self) -> dict:
 		"""R-AVAIL-1: tell the clients; R-AVAIL-2: close the calendar for it."""
-		if self.status != DRAFT:
-			frappe.throw(_("Only a draft interruption can be announced."), title=_("Not Allowed"))
-		if get_datetime(self.ends_at) <= now_datetime():
-			frappe.throw(_("This interruption is already over."), title=_("Not Allowed"))
+		try:
+			core.check_announce(self.status, get_datetime(self.ends_at), now_datetime())
+		except RuleError as error:
+			throw_rule(error)
 		self.flags.dds_action = True
 		self.status, self.announced_on, self.announced_by = ANNOUNCED, now_datetime(), frappe.session.user
 		self.save()
@@ -76,8 +83,10 @@ class PlannedInterruption(Document):
 
 	def cancel_interruption(self, note: str | None = None) -> dict:
 		"""Tell the clients who were told, and open the calendar again."""
-		if self.status != ANNOUNCED:
-			frappe.throw(_("Only an announced interruption can be cancelled."), title=_("Not Allowed"))
+		try:
+			core.check_cancel(self.status)
+		except RuleError as error:
+			throw_rule(error)
 		self.flags.dds_action = True
 		self.status, self.cancelled_on = CANCELLED, now_datetime()
 		self.cancellation_note = (note or "").strip() or None

@@ -67,7 +67,7 @@ class RemoteSession(Document):
 
 	def validate_protected_fields(self):
 		def proposal_fixed(before) -> list[str]:
-			return changed_fields(before, self, PROPOSAL_FIELDS) if before.status != core.REQUESTED else []
+			return changed_fields(before, self, PROPOSAL_FIELDS) if core.proposal_fixed(before.status) else []
 
 		before = self.get_doc_before_save()
 		if before is not None:  # a new session is made by a technician's proposal, as it is
@@ -207,8 +207,10 @@ class RemoteSession(Document):
 
 	def end(self, note: str | None = None) -> dict:
 		"""The technician ends the session before its authorised end."""
-		if self.status != core.IN_PROGRESS:
-			frappe.throw(_("Only a session in progress can be ended."), title=_("Not Allowed"))
+		try:
+			core.check_end(self.status)
+		except RuleError as error:
+			throw_rule(error)
 		self.flags.dds_action = True
 		self.status, self.ended_at, self.end_reason = core.ENDED, now_datetime(), (note or "").strip() or None
 		self.save()
@@ -216,10 +218,10 @@ class RemoteSession(Document):
 		return {"status": self.status}
 
 	def cancel_proposal(self, reason: str) -> dict:
-		if self.status not in (core.REQUESTED, core.CONSENTED):
-			frappe.throw(_("Only a session that has not started can be cancelled."), title=_("Not Allowed"))
-		if not (reason or "").strip():
-			frappe.throw(_("Give the reason for cancelling."), title=_("Reason Required"))
+		try:
+			core.check_cancel(self.status, reason)
+		except RuleError as error:
+			throw_rule(error)
 		self.flags.dds_action = True
 		self.status, self.end_reason = core.CANCELLED, reason.strip()
 		self.save()

@@ -12,6 +12,7 @@ from frappe.utils import getdate, now_datetime
 from dds_assistance.context.clients import client_emails
 from dds_assistance.core import terms as core
 from dds_assistance.core.errors import RuleError
+from dds_assistance.core.subscriptions import LIVE_STATUSES
 from dds_assistance.guards.field_guards import changed_fields, guard_fields
 from dds_assistance.guards.refusals import throw_rule
 
@@ -25,7 +26,6 @@ PUBLISHED_FIELDS = (
 	"full_text",
 	"document",
 )
-LIVE_PLANS = ("Scheduled", "Active", "Notice Given", "Suspended")
 
 
 class TermsVersion(Document):
@@ -66,7 +66,9 @@ class TermsVersion(Document):
 		skipped. Returns how many clients were informed now."""
 		informed = set(frappe.get_all("Terms Notice", filters={"terms_version": self.name}, pluck="customer"))
 		premium = set(
-			frappe.get_all("Premium Subscription", filters={"status": ("in", LIVE_PLANS)}, pluck="customer")
+			frappe.get_all(
+				"Premium Subscription", filters={"status": ("in", LIVE_STATUSES)}, pluck="customer"
+			)
 		)
 		applies = frappe.utils.formatdate(self.effective_date or self.publication_date)
 		created = 0
