@@ -644,8 +644,10 @@ def test_a_failing_ghostscript_falls_back_too(tmp_path):
 	broken = tmp_path / "gs"
 	broken.write_text("#!/bin/sh\necho 'broken' >&2\nexit 3\n")
 	broken.chmod(0o755)
+	profile = tmp_path / "srgb.icc"  # set here: a machine without Ghostscript has none of its own
+	profile.write_bytes(b"not read: the broken gs fails first")
 	result = facturx_pdf.build_facturx_pdf(
-		minimal_pdf(), cii_xml.build_cii_xml(ticket_invoice()), gs=str(broken)
+		minimal_pdf(), cii_xml.build_cii_xml(ticket_invoice()), gs=str(broken), icc_profile=str(profile)
 	)
 	assert result.pdfa is False
 	assert "exit code 3" in result.warning
