@@ -3,6 +3,7 @@ translated Frappe errors (a 4xx with a French message, never a traceback)."""
 
 import frappe
 from frappe import _
+from frappe.exceptions import FrappeTypeError
 
 from dds_assistance.core.errors import RuleError
 
@@ -23,8 +24,9 @@ class SessionStartRefused(RuleViolation):
 	"""R-RS-1, R-RS-6, R-RS-7: a remote session may not start."""
 
 
-class InvalidArguments(frappe.ValidationError):
-	"""A call of an endpoint lacks an argument or gives one of the wrong type (400)."""
+class InvalidArguments(frappe.ValidationError, FrappeTypeError):
+	"""A call of an endpoint lacks an argument or gives one of the wrong type (400;
+	a type error, as Frappe's own check of a whitelisted function's arguments is)."""
 
 	http_status_code = 400
 

@@ -82,16 +82,21 @@ ARGUMENT_LABELS = {
 
 def endpoint(methods: list[str] | None = None, allow_guest: bool = False):
 	"""``frappe.whitelist(methods=…, allow_guest=…)`` for a function of the app, its
-	arguments checked and converted first when it is called over HTTP."""
+	arguments checked and converted first — when Frappe would check them: in an HTTP
+	request, and in tests."""
 
 	def decorate(function):
 		target = inspect.unwrap(function)
+		signature = inspect.signature(target)
 
 		@functools.wraps(function)
 		def checked(*args, **kwargs):
-			if getattr(frappe.local, "request", None) and not args:
-				kwargs = check_arguments(target, kwargs)
-			return function(*args, **kwargs)
+			if not (getattr(frappe.local, "request", None) or frappe.flags.in_test):
+				return function(*args, **kwargs)
+			if not is_desk_user():
+				frappe.local.flags.disable_traceback = True  # a client never reads a traceback
+			given = signature.bind_partial(*args, **kwargs).arguments
+			return function(**check_arguments(target, given))
 
 		# Frappe's own check of the annotated types (an untranslated 417) would come
 		# before ours: the checked function shows it none, ours converts as it does
