@@ -6,6 +6,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from dds_assistance.api._common import DEADLOCK_ATTEMPTS, retry_on_deadlock
+from dds_assistance.web.endpoints import endpoint
 
 MARK = "dds-retry-on-deadlock"
 
@@ -37,6 +38,7 @@ class TestRetryOnDeadlock(FrappeTestCase):
 		self.assertRaises(frappe.QueryDeadlockError, action)
 
 	def test_the_arguments_are_still_checked(self):
+		@endpoint(methods=["POST"])
 		@retry_on_deadlock
 		def action(ticket: str) -> str:
 			return ticket

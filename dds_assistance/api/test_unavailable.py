@@ -165,7 +165,7 @@ class TestDatabaseUnreachable(testing.AssistanceTestCase):
 		gone = type("OperationalError", (Exception,), {})(2006, "MySQL server has gone away")
 		self.assertTrue(responses.database_unreachable(gone))
 
-	def fail(self, page_error, call_error, uptime: int):
+	def failing(self, page_error, call_error, uptime: int):
 		"""(page, call): the portal's list page and call, each failing with its error in
 		the middle of the request, on a database server up for ``uptime`` seconds."""
 		client = self.client()
@@ -184,10 +184,10 @@ class TestDatabaseUnreachable(testing.AssistanceTestCase):
 		# the page: Frappe renders its error page on the database that is back (the
 		# failure is noted, whatever the uptime); the call: Frappe's JSON error names the
 		# database client's error, and the server that answers again has just started
-		page, call = self.fail(lost, lost, uptime=3)
+		page, call = self.failing(lost, lost, uptime=3)
 		self.assert_try_again(page, False)
 		self.assert_try_again(call, True)
-		page, _call = self.fail(lost, lost, uptime=86400)
+		page, _call = self.failing(lost, lost, uptime=86400)
 		self.assert_try_again(page, False)
 		self.assertGreater(responses._database_uptime(), 0)
 
@@ -220,7 +220,7 @@ class TestDatabaseUnreachable(testing.AssistanceTestCase):
 		syntax = pymysql.err.ProgrammingError(1064, "You have an error in your SQL syntax")
 		unknown = pymysql.err.OperationalError(1054, "Unknown column 'x' in 'field list'")
 		# the database client's error, on a server up for a day
-		for response in self.fail(syntax, unknown, uptime=86400):
+		for response in self.failing(syntax, unknown, uptime=86400):
 			with self.subTest(mimetype=response.mimetype):
 				self.assertEqual(response.status_code, 500)
 				self.assertNotIn("Traceback", response.get_data(as_text=True))

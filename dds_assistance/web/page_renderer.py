@@ -7,7 +7,10 @@ the 2-core machine of the load benchmark. The app's own pages (``/assistance/…
 are not web forms: this renderer claims them first and renders them exactly as
 Frappe's ``TemplatePage`` does. Any other path goes on to Frappe's renderers."""
 
+import frappe
 from frappe.website.page_renderers.template_page import TemplatePage
+
+from dds_assistance.web.endpoints import is_desk_user
 
 APP = "dds_assistance"
 
@@ -19,3 +22,10 @@ class PortalPage(TemplatePage):
 		# TemplatePage looks in the apps from the last installed: a page of another
 		# app installed after this one, at the same path, stays that app's
 		return getattr(self, "app", None) == APP and super().can_render()
+
+	def render(self):
+		# a client of the portal never reads a traceback on an error page (request state,
+		# read by Frappe's own error handling)
+		if not is_desk_user():
+			frappe.local.flags.disable_traceback = True
+		return super().render()
