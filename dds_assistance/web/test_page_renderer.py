@@ -105,3 +105,62 @@ class TestPortalPages(testing.AssistanceTestCase):
 			frappe.clear_document_cache("Website Settings", "Website Settings")
 		self.assertTrue(parsed)
 		self.assertIn('<nav class="navbar navbar-primary', html)
+
+
+class TestWorkerTemplates(testing.AssistanceTestCase):
+	"""The app's pages are rendered from templates compiled once per worker, with each
+	request's own globals; Frappe's environment is left as Frappe made it."""
+
+	def setUp(self):
+		super().setUp()
+		self.data = testing.portal_fixture()
+		page_renderer._WORKER.clear()
+
+	def tearDown(self):
+		frappe.local.request = None
+		frappe.set_user("Administrator")
+		super().tearDown()
+
+	def render(self, user: str, path: str = "assistance") -> str:
+		frappe.local.request = Request(EnvironBuilder(path="/" + path, method="GET").get_environ())
+		frappe.local.form_dict = frappe._dict()
+		frappe.local.jenv = None  # a new request: Frappe makes a new environment
+		frappe.set_user(user)
+		_endpoint, renderer = PathResolver(path).resolve()
+		self.assertIsInstance(renderer, page_renderer.PortalPage)
+		return renderer.render().get_data(as_text=True)
+
+	def test_a_page_compiles_its_templates_once_per_worker(self):
+		from jinja2 import Environment
+
+		self.render(self.data["user_a"])
+		with mock.patch.object(
+			Environment, "compile", autospec=True, side_effect=Environment.compile
+		) as compile:
+			for _ in range(3):
+				self.render(self.data["user_a"])
+		self.assertEqual(compile.call_count, 0)
+		# Frappe's own environment of the request is Frappe's: nothing of the app's in it
+		frappes = frappe.get_jenv()
+		self.assertIsNone(frappes.bytecode_cache)
+		self.assertNotIn(frappes, [t.environment for t in page_renderer._WORKER.values()])
+
+	def test_each_request_renders_with_its_own_globals(self):
+		a = self.render(self.data["user_a"])
+		b = self.render(self.data["user_b"])
+		again = self.render(self.data["user_a"])
+		self.assertIn(self.data["ticket"], a)  # client A's request, on A's page only
+		self.assertNotIn(self.data["ticket"], b)
+		self.assertIn(self.data["ticket"], again)
+
+	def test_a_changed_page_is_compiled_again(self):
+		templates = page_renderer.worker_templates()
+		first = templates.page("<p>{{ 1 + 1 }}</p>").render({})
+		second = templates.page("<p>{{ 2 + 2 }}</p>").render({})
+		self.assertEqual((first, second), ("<p>2</p>", "<p>4</p>"))
+
+	def test_the_sandbox_is_frappes(self):
+		templates = page_renderer.worker_templates()
+		self.assertIs(type(templates.environment).__mro__[1], type(frappe.get_jenv()).__mro__[1])
+		with self.assertRaises(Exception):
+			templates.page("{{ ''.__class__.__mro__ }}").render({})
