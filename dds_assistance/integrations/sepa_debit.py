@@ -55,7 +55,7 @@ def creditor_facts(required: bool = False) -> dict | None:
 	Account). ``required``: a French refusal when the ICS is missing or invalid."""
 	settings = frappe.get_cached_doc(SETTINGS)
 	try:
-		creditor_id = core.check_creditor_id(settings.get("sepa_creditor_id"))
+		creditor_id = core.check_creditor_id(frappe.db.get_single_value(SETTINGS, "sepa_creditor_id"))
 	except RuleError as error:
 		if required:
 			throw_rule(error, exc=DirectDebitRefused, title=_("SEPA Direct Debit"))
@@ -183,7 +183,9 @@ def set_debit_terms(doc, method=None):
 	usable mandate is debited under it on a date told at least the mandate's period
 	ahead (``core.debit_date``), which is the invoice's due date. A client without
 	one pays by transfer, as before."""
-	if doc.docstatus != 0 or not is_renewal_invoice(doc) or not installed():
+	if doc.docstatus == 2 or doc.get("_action") == "update_after_submit":
+		return
+	if not is_renewal_invoice(doc) or not installed():
 		return
 	mandate = usable_mandate(doc.customer) if doc.currency in (None, "", "EUR") else None
 	if not mandate or not creditor_facts():

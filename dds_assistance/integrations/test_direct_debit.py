@@ -208,10 +208,13 @@ class TestDirectDebit(testing.AssistanceTestCase):
 		day = getdate(invoices[0].dds_debit_date)
 
 		too_soon = frappe.get_doc(
-			{"doctype": "Direct Debit Batch", "collection_date": add_days(day, -1), "scheme": "CORE"}
+			{
+				"doctype": "Direct Debit Batch",
+				"collection_date": sepa_debit.earliest_collection_date(getdate(nowdate())),
+				"scheme": "CORE",
+			}
 		).insert()
 		self.assertFalse({row.sales_invoice for row in too_soon.invoices} & set(mine))
-		self.assertIn(mine[0], too_soon.left_out or "")
 		too_soon.delete()
 
 		batch = self.batch(day)

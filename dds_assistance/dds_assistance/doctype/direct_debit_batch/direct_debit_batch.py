@@ -169,7 +169,7 @@ def status_of(batch) -> str:
 		return "Draft"
 	if batch.docstatus == 2:
 		return "Cancelled"
-	states = {row.state for row in batch.invoices}
+	states = {row.state or core.PENDING for row in batch.invoices}
 	if states <= {core.PENDING}:
 		return "Awaiting Credit"
 	if core.PENDING in states:
