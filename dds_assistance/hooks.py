@@ -47,7 +47,10 @@ doc_events = {
 	},
 	"Payment Entry": {
 		"on_submit": "dds_assistance.integrations.sales_invoice.on_payment_entry_change",
-		"on_cancel": "dds_assistance.integrations.sales_invoice.on_payment_entry_change",
+		"on_cancel": [
+			"dds_assistance.integrations.direct_debit_statement.keep_batch_history",
+			"dds_assistance.integrations.sales_invoice.on_payment_entry_change",
+		],
 	},
 	"Journal Entry": {
 		"on_submit": "dds_assistance.integrations.sales_invoice.on_journal_entry_change",

@@ -209,3 +209,10 @@ def tell_client(debit: core.Debit, decision: core.DebitDecision, mandate) -> lis
 			)
 		subject = _("Direct debit of invoice {0} returned").format(invoice.name)
 	return mail_client(invoice, subject, "".join(f"<p>{line}</p>" for line in lines), recipients=recipients)
+
+
+def keep_batch_history(doc, method=None):
+	"""``Payment Entry.on_cancel`` (after ERPNext's own): a direct-debit batch keeps
+	the payment it recorded as history — it never stops the payment's cancellation
+	(a return, or the accountant's correction)."""
+	doc.ignore_linked_doctypes = (*(doc.get("ignore_linked_doctypes") or ()), "Direct Debit Batch")
