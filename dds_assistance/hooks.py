@@ -32,19 +32,25 @@ doc_events = {
 	},
 	# R-TKT-4: payment state follows the invoice; the Factur-X e-invoice of the app's
 	# invoices and credit notes (refused before submit when incomplete, attached on submit)
+	# a Premium renewal of a client with a SEPA mandate is debited, told 14 days ahead (#29)
 	"Sales Invoice": {
+		"before_validate": "dds_assistance.integrations.sepa_debit.set_debit_terms",
 		"on_update": "dds_assistance.integrations.einvoice.drop_copied_facturx",
 		"before_submit": "dds_assistance.integrations.einvoice.check_before_submit",
 		"on_submit": [
 			"dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
 			"dds_assistance.integrations.einvoice.attach_on_submit",
+			"dds_assistance.integrations.sepa_debit.prenotify",
 		],
 		"on_cancel": "dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
 		"on_update_after_submit": "dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
 	},
 	"Payment Entry": {
 		"on_submit": "dds_assistance.integrations.sales_invoice.on_payment_entry_change",
-		"on_cancel": "dds_assistance.integrations.sales_invoice.on_payment_entry_change",
+		"on_cancel": [
+			"dds_assistance.integrations.direct_debit_statement.keep_batch_history",
+			"dds_assistance.integrations.sales_invoice.on_payment_entry_change",
+		],
 	},
 	"Journal Entry": {
 		"on_submit": "dds_assistance.integrations.sales_invoice.on_journal_entry_change",
@@ -83,6 +89,7 @@ permission_query_conditions = {
 	"Assistance Tool Installation": "dds_assistance.guards.permissions.tool_query_conditions",
 	"Assistance Complaint": "dds_assistance.guards.permissions.complaint_query_conditions",
 	"Terms Notice": "dds_assistance.guards.permissions.terms_notice_query_conditions",
+	"SEPA Mandate": "dds_assistance.guards.permissions.mandate_query_conditions",
 }
 has_permission = {
 	"Assistance Ticket": "dds_assistance.guards.permissions.ticket_has_permission",
@@ -93,6 +100,7 @@ has_permission = {
 	"Assistance Tool Installation": "dds_assistance.guards.permissions.tool_has_permission",
 	"Assistance Complaint": "dds_assistance.guards.permissions.complaint_has_permission",
 	"Terms Notice": "dds_assistance.guards.permissions.terms_notice_has_permission",
+	"SEPA Mandate": "dds_assistance.guards.permissions.mandate_has_permission",
 	# what the app made for a client (attachments, replies) is never the client's to change
 	"File": "dds_assistance.guards.permissions.file_has_permission",
 	"Communication": "dds_assistance.guards.permissions.communication_has_permission",
@@ -130,6 +138,7 @@ scheduler_events = {
 		"dds_assistance.jobs.complaints.sweep_complaints",  # R-CPL-2
 		"dds_assistance.jobs.abuse.flag_abusive_clients",  # R-SAN-3
 		"dds_assistance.jobs.retention.purge_closed_ticket_files",  # R-DATA-1
+		"dds_assistance.jobs.sepa_mandates.refresh_mandate_states",  # #29: 36 months unused
 	],
 }
 

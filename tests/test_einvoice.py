@@ -662,3 +662,69 @@ def test_an_invalid_xml_is_refused_before_any_pdf_is_made():
 	with pytest.raises(Exception, match="Schema Definition"):
 		facturx_pdf.build_facturx_pdf(minimal_pdf(), broken, pdfa=False)
 	assert facturx_pdf.check_xml(xml) is True
+
+
+# ---------------------------------------------------------------------- SEPA direct debit (#29)
+DEBTOR_IBAN = "FR7630004028370001059384612"
+CREDITOR_ID = "FR72ZZZ123456"
+
+
+def debited_renewal(**changes) -> en16931.Invoice:
+	"""A Premium renewal paid by SEPA direct debit: payment means 59 with the mandate."""
+	values = dict(mandate_reference="RUM-C0007-01", creditor_id=CREDITOR_ID, debtor_iban=DEBTOR_IBAN)
+	values.update(changes)
+	return premium_invoice(**values)
+
+
+def test_direct_debit_renewal_carries_code_59_mandate_creditor_and_debited_account():
+	invoice = debited_renewal()
+	xml = cii_xml.build_cii_xml(invoice)
+	assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931") is True
+	settlement = "//ram:ApplicableHeaderTradeSettlement"
+	assert [
+		e.text for e in xpath(xml, f"{settlement}/ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode")
+	] == ["59"]
+	assert [
+		e.text for e in xpath(xml, f"{settlement}/ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID")
+	] == ["RUM-C0007-01"]
+	assert [e.text for e in xpath(xml, f"{settlement}/ram:CreditorReferenceID")] == [CREDITOR_ID]
+	assert [
+		e.text
+		for e in xpath(
+			xml,
+			f"{settlement}/ram:SpecifiedTradeSettlementPaymentMeans/ram:PayerPartyDebtorFinancialAccount/ram:IBANID",
+		)
+	] == [DEBTOR_IBAN]
+	# the seller's own account is not a payee account of a direct debit
+	assert xpath(xml, f"{settlement}//ram:PayeePartyCreditorFinancialAccount") == []
+	summary = cii_xml.read_totals(xml)
+	assert summary == cii_xml.summary_of(invoice)
+	assert (
+		summary.payment_means_code,
+		summary.mandate_reference,
+		summary.creditor_id,
+		summary.debtor_iban,
+	) == (
+		"59",
+		"RUM-C0007-01",
+		CREDITOR_ID,
+		DEBTOR_IBAN,
+	)
+
+
+def test_a_renewal_without_mandate_stays_a_transfer():
+	xml = cii_xml.build_cii_xml(premium_invoice())
+	assert cii_xml.read_totals(xml).payment_means_code == "58"
+	assert xpath(xml, "//ram:CreditorReferenceID") == []
+	assert xpath(xml, "//ram:DirectDebitMandateID") == []
+
+
+def test_a_direct_debit_needs_its_creditor_identifier_and_a_valid_debited_account():
+	assert codes(en16931.validate_invoice(debited_renewal(creditor_id=None))) == ["missing_creditor_id"]
+	assert codes(en16931.validate_invoice(debited_renewal(creditor_id="FR73ZZZ123456"))) == [
+		"missing_creditor_id"
+	]
+	assert codes(en16931.validate_invoice(debited_renewal(debtor_iban=None))) == ["missing_debtor_iban"]
+	assert codes(en16931.validate_invoice(debited_renewal(debtor_iban="FR7630004028370001059384613"))) == [
+		"invalid_iban"
+	]

@@ -100,6 +100,20 @@ def core_constants():
 	for text in (*accounting.ANOMALIES, *transfer_matching.DECISION_MESSAGES, *transfer_matching.REASONS):
 		yield "core", text
 	yield from einvoice_constants()
+	yield from direct_debit_constants()
+
+
+def direct_debit_constants():
+	"""The SEPA direct debit's refusals, R-transaction reasons and statement decisions
+	(#29), shown in French to the client and the accountant."""
+	from dds_assistance.core import direct_debit_matching, sepa_debit
+
+	for table in (sepa_debit.ERROR_MESSAGES, sepa_debit.REFUSALS, sepa_debit.REASON_CODES):
+		for text in table.values():
+			yield "core", text
+	yield "core", sepa_debit.UNKNOWN_REASON
+	for text in (*direct_debit_matching.DECISION_MESSAGES, *direct_debit_matching.REASONS):
+		yield "core", text
 
 
 def einvoice_constants():

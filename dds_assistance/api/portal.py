@@ -282,3 +282,59 @@ def pay_online(ticket: str) -> dict:
 			_("Online payment is not available: please pay by bank transfer."), title=_("Online Payment")
 		)
 	return {"url": payment_means.online_payment_url(payment["invoice"], frappe.session.user)}
+
+
+# ---------------------------------------------------------------------------- SEPA direct debit (#29)
+@endpoint(methods=["POST"])
+@portal_write
+def sign_mandate(
+	debtor_name: str,
+	iban: str,
+	place: str,
+	accept_mandate: int = 0,
+	bic: str | None = None,
+	scheme: str = "CORE",
+	customer: str | None = None,
+) -> dict:
+	"""The client signs a SEPA mandate on the portal: the French text accepted, with
+	who, when and from which address (as a remote session's consent). It replaces
+	the client's previous mandate; the next renewals are debited under it."""
+	customer = client(customer)
+	refuse_if_suspended(customer)
+	if not frappe.utils.cint(accept_mandate):
+		frappe.throw(_("Tick the box to sign the mandate."), title=_("SEPA Mandate"))
+	for text in (debtor_name, iban, place, bic):
+		if text and len(text) > 140:
+			frappe.throw(_("A field of the mandate is too long."), title=_("Text Too Long"))
+	doc = frappe.get_doc(
+		{
+			"doctype": "SEPA Mandate",
+			"customer": customer,
+			"scheme": scheme,
+			"debtor_name": debtor_name,
+			"iban": iban,
+			"bic": (bic or "").strip() or None,
+			"signed_on": nowdate(),
+			"signed_at": place,
+			"signature_method": "Portal",
+			"signed_by": frappe.utils.get_fullname(frappe.session.user),
+			"signed_user": frappe.session.user,
+			"accepted_at": now_datetime(),
+			"accepted_ip": getattr(frappe.local, "request_ip", None),
+			"recorded_by": frappe.session.user,
+		}
+	)
+	doc.flags.dds_action = True  # what the portal records, and nothing else of the action fields
+	doc.insert(ignore_permissions=True)
+	return {"name": doc.name, "status": doc.status, "route": "/assistance/mandate"}
+
+
+@endpoint(methods=["POST"])
+@portal_write
+def revoke_mandate(mandate: str) -> dict:
+	"""The client revokes one of its mandates, in effect for the next debit."""
+	owner_of("SEPA Mandate", mandate)
+	doc = frappe.get_doc("SEPA Mandate", mandate, for_update=True)
+	return doc.revoke(
+		_("Revoked by the client on the portal."), frappe.utils.get_fullname(frappe.session.user)
+	)

@@ -1,6 +1,8 @@
 """ISO 20022 bank-to-customer statements (camt.053, any version of the 001 message:
 .02, .08 …) read into plain data: :class:`Statement` and its :class:`BankTransaction`
-rows, one per transaction detail (``parse_camt053``). A file the parser cannot read
+rows, one per transaction detail (``parse_camt053``). A debit/credit notification
+(camt.054, the details of a batch booking or of returned direct debits) reads the
+same way, each ``Ntfctn`` as a statement. A file the parser cannot read
 is a :class:`~dds_assistance.core.bank_details.PaymentDataError` ``invalid_statement``.
 """
 
@@ -22,7 +24,9 @@ from dds_assistance.core.bank_details import PaymentDataError
 CREDIT, DEBIT = "CRDT", "DBIT"
 BOOKED = "BOOK"
 NOT_PROVIDED = "NOTPROVIDED"
-_CAMT053 = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.\d{2}$")
+_CAMT053 = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.05[34]\.001\.\d{2}$")
+# the message's body and its statements: camt.053, or a camt.054 notification
+_BODIES = {"BkToCstmrStmt": "Stmt", "BkToCstmrDbtCdtNtfctn": "Ntfctn"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,11 @@ class BankTransaction:
 	additional_info: str = ""
 	instructed_amount: Decimal | None = None
 	instructed_currency: str = ""
+	# direct debits (#29): the return reason of an R-transaction (RtrInf/Rsn/Cd), the
+	# mandate (Refs/MndtId), the batch's payment information id (Btch/PmtInfId)
+	return_reason: str = ""
+	mandate_id: str = ""
+	batch_id: str = ""
 
 	@property
 	def is_credit(self) -> bool:
@@ -199,10 +208,13 @@ def parse_camt053_statements(xml: bytes | str) -> list[Statement]:
 	namespace = qname.namespace or ""
 	if qname.localname != "Document" or (namespace and not _CAMT053.match(namespace)):
 		raise PaymentDataError("invalid_statement", f"{namespace or qname.localname} is not camt.053")
-	body = _children(root, "BkToCstmrStmt")
-	if not body:
+	body, kind = next(
+		((found[0], part) for name, part in _BODIES.items() for found in [_children(root, name)] if found),
+		(None, None),
+	)
+	if body is None:
 		raise PaymentDataError("invalid_statement", "no BkToCstmrStmt element")
-	statements = [_statement(child) for child in _children(body[0], "Stmt")]
+	statements = [_statement(child) for child in _children(body, kind)]
 	if not statements:
 		raise PaymentDataError("invalid_statement", "no statement in the file")
 	return statements
@@ -278,14 +290,19 @@ def _entry(statement: Statement, element, position: int) -> list[BankTransaction
 	entry_id = entry_ref or entry_number
 	details = [_Node(tx) for dtls in _children(element, "NtryDtls") for tx in _children(dtls, "TxDtls")]
 	info = " ".join(entry.texts("AddtlNtryInf"))
+	batches = [
+		_Node(b).text("PmtInfId") for dtls in _children(element, "NtryDtls") for b in _children(dtls, "Btch")
+	]
+	common["batch_id"] = " ".join(batch for batch in batches if batch)
 	amounts = [tx.amount("Amt", "AmtDtls/TxAmt/Amt") for tx in details]
 	if len(details) > 1 and any(value is None for value, _ in amounts):
 		# a batch whose parts carry no amount cannot be split: one transaction for the entry
 		parts = [_detail(tx, indicator, common["reversal"]) for tx in details]
 		merged = {
 			key: " ".join(part[key] for part in parts if part[key])
-			for key in ("remittance", "structured_reference", "end_to_end_id")
+			for key in ("remittance", "structured_reference", "end_to_end_id", "mandate_id")
 		}
+		merged["return_reason"] = next((part["return_reason"] for part in parts if part["return_reason"]), "")
 		merged["counterparty_name"] = " / ".join(sorted({part["counterparty_name"] for part in parts} - {""}))
 	elif not details:
 		merged = {}
@@ -355,6 +372,8 @@ def _detail(tx: _Node, indicator: str, reversal: bool = False) -> dict:
 		"remittance": " ".join(tx.texts("RmtInf/Ustrd")),
 		"structured_reference": " ".join(structured),
 		"end_to_end_id": tx.text("Refs/EndToEndId"),
+		"mandate_id": tx.text("Refs/MndtId"),
+		"return_reason": tx.text("RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry").upper(),
 	}
 
 

@@ -14,6 +14,7 @@ from lxml import etree
 from dds_assistance.core.en16931 import (
 	DATE_FORMAT,
 	NS,
+	PAYMENT_SEPA_DIRECT_DEBIT,
 	PROFILE_EN16931,
 	SCHEME_EMAIL,
 	SCHEME_SIREN,
@@ -152,12 +153,18 @@ def build_cii_xml(invoice: Invoice, *, validate: bool = True) -> bytes:
 		_date(event, "ram:OccurrenceDateTime", invoice.delivery_date)
 
 	settlement = _sub(transaction, "ram:ApplicableHeaderTradeSettlement")
+	means_code = invoice.effective_payment_means
+	direct_debit = means_code == PAYMENT_SEPA_DIRECT_DEBIT
+	if direct_debit and invoice.creditor_id:
+		_sub(settlement, "ram:CreditorReferenceID", _compact(invoice.creditor_id))  # BT-90
 	_sub(settlement, "ram:PaymentReference", invoice.effective_payment_reference)
 	_sub(settlement, "ram:InvoiceCurrencyCode", invoice.currency)
-	means_code = invoice.effective_payment_means
 	if means_code:
 		means = _sub(settlement, "ram:SpecifiedTradeSettlementPaymentMeans")
 		_sub(means, "ram:TypeCode", means_code)
+		if direct_debit and invoice.debtor_iban:
+			debtor = _sub(means, "ram:PayerPartyDebtorFinancialAccount")  # BT-91
+			_sub(debtor, "ram:IBANID", _compact(invoice.debtor_iban))
 		if invoice.seller_iban and means_code in TRANSFER_CODES:
 			account = _sub(means, "ram:PayeePartyCreditorFinancialAccount")
 			_sub(account, "ram:IBANID", _compact(invoice.seller_iban))
@@ -180,12 +187,15 @@ def build_cii_xml(invoice: Invoice, *, validate: bool = True) -> bytes:
 			_date(period, "ram:StartDateTime", invoice.period_start)
 		if invoice.period_end:
 			_date(period, "ram:EndDateTime", invoice.period_end)
-	if invoice.payment_terms or invoice.due_date:
+	mandate = invoice.mandate_reference if direct_debit else None
+	if invoice.payment_terms or invoice.due_date or mandate:
 		terms = _sub(settlement, "ram:SpecifiedTradePaymentTerms")
 		if invoice.payment_terms:
 			_sub(terms, "ram:Description", invoice.payment_terms)
 		if invoice.due_date:
 			_date(terms, "ram:DueDateDateTime", invoice.due_date)
+		if mandate:
+			_sub(terms, "ram:DirectDebitMandateID", mandate)  # BT-89
 	totals = _sub(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
 	line_total = sum((line.net_amount for line in invoice.lines), Decimal("0"))
 	_sub(totals, "ram:LineTotalAmount", _fmt(line_total))
@@ -274,6 +284,11 @@ def read_totals(xml: bytes | str) -> EInvoiceSummary:
 		tax_total=amount(f"{totals}/ram:TaxTotalAmount"),
 		grand_total=amount(f"{totals}/ram:GrandTotalAmount"),
 		due_payable=amount(f"{totals}/ram:DuePayableAmount"),
+		mandate_reference=text(f"{settlement}/ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID"),
+		creditor_id=text(f"{settlement}/ram:CreditorReferenceID"),
+		debtor_iban=text(
+			f"{settlement}/ram:SpecifiedTradeSettlementPaymentMeans/ram:PayerPartyDebtorFinancialAccount/ram:IBANID"
+		),
 	)
 
 
@@ -290,6 +305,7 @@ def summary_of(invoice: Invoice) -> EInvoiceSummary:
 
 	seller, buyer = ids(invoice.seller), ids(invoice.buyer)
 	means = invoice.effective_payment_means
+	debit = means == PAYMENT_SEPA_DIRECT_DEBIT
 	return EInvoiceSummary(
 		number=invoice.number.strip(),
 		type_code=invoice.type_code,
@@ -310,4 +326,7 @@ def summary_of(invoice: Invoice) -> EInvoiceSummary:
 		tax_total=_round(invoice.tax_total),
 		grand_total=_round(invoice.grand_total),
 		due_payable=invoice.due_payable,
+		mandate_reference=invoice.mandate_reference if debit else None,
+		creditor_id=_compact(invoice.creditor_id) if debit and invoice.creditor_id else None,
+		debtor_iban=_compact(invoice.debtor_iban) if debit and invoice.debtor_iban else None,
 	)

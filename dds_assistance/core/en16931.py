@@ -34,7 +34,7 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
-from dds_assistance.core import bank_details
+from dds_assistance.core import bank_details, sepa_debit
 from dds_assistance.core.errors import RuleError
 
 # ------------------------------------------------------------------------------ codes
@@ -52,6 +52,7 @@ SCHEME_EMAIL = "EM"
 DATE_FORMAT = "102"  # CCYYMMDD
 
 PAYMENT_SEPA_TRANSFER = "58"
+PAYMENT_SEPA_DIRECT_DEBIT = "59"  # with the mandate (BT-89), creditor (BT-90), debited account (BT-91)
 PAYMENT_CREDIT_TRANSFER = "30"
 PAYMENT_NOT_DEFINED = "1"
 TRANSFER_CODES = ("30", "58")
@@ -101,6 +102,9 @@ MESSAGES = {
 	"grand_total_mismatch": "Net total {0} plus VAT {1} does not equal the grand total {2}.",
 	"missing_preceding_invoice": "A credit note must name the invoice it corrects.",
 	"missing_payment_terms": "An amount is due: give a due date or payment terms.",
+	"missing_mandate_reference": "Payment by SEPA direct debit needs the mandate reference (BT-89).",
+	"missing_creditor_id": "Payment by SEPA direct debit needs the creditor identifier (BT-90).",
+	"missing_debtor_iban": "Payment by SEPA direct debit needs the debited account (BT-91).",
 }
 
 
@@ -188,7 +192,10 @@ class Invoice:
 	preceding_invoice_date: date | None = None
 	seller_iban: str | None = None
 	seller_bic: str | None = None
-	payment_means_code: str | None = None  # None: 58 with an IBAN, else 1
+	payment_means_code: str | None = None  # None: 59 with a mandate, 58 with an IBAN, else 1
+	mandate_reference: str | None = None  # BT-89: SEPA direct debit mandate (RUM)
+	creditor_id: str | None = None  # BT-90: the seller's SEPA creditor identifier (ICS)
+	debtor_iban: str | None = None  # BT-91: the buyer's account the debit is taken from
 	notes: list[Note] = field(default_factory=list)
 	vat_on_payments: bool = True  # services: VAT due on receipts (BT-8 = 72)
 	delivery_date: date | None = None  # when the service was provided (BT-72)
@@ -217,13 +224,15 @@ class Invoice:
 
 	@property
 	def effective_payment_means(self) -> str | None:
-		"""The payment means code written (BT-81): the one given, else SEPA credit
-		transfer when the seller's IBAN is known, else "not defined". A credit note
-		states none unless told."""
+		"""The payment means code written (BT-81): the one given, else SEPA direct
+		debit when the invoice names a mandate, else SEPA credit transfer when the
+		seller's IBAN is known, else "not defined". A credit note states none unless told."""
 		if self.payment_means_code:
 			return str(self.payment_means_code)
 		if self.is_credit_note:
 			return None
+		if self.mandate_reference:
+			return PAYMENT_SEPA_DIRECT_DEBIT
 		return PAYMENT_SEPA_TRANSFER if self.seller_iban else PAYMENT_NOT_DEFINED
 
 
@@ -258,6 +267,9 @@ class EInvoiceSummary:
 	tax_total: Decimal
 	grand_total: Decimal
 	due_payable: Decimal
+	mandate_reference: str | None = None
+	creditor_id: str | None = None
+	debtor_iban: str | None = None
 
 
 # ------------------------------------------------------------------------ identifiers
@@ -489,6 +501,34 @@ def validate_invoice(invoice: Invoice) -> list[EInvoiceError]:
 				errors.append(error)
 	if invoice.effective_payment_means in TRANSFER_CODES and not invoice.seller_iban:
 		errors.append(EInvoiceError("missing_iban", role="seller", party=invoice.seller.legal_name))
+	if invoice.effective_payment_means == PAYMENT_SEPA_DIRECT_DEBIT:
+		errors += _direct_debit_errors(invoice)
+	return errors
+
+
+def _direct_debit_errors(invoice: Invoice) -> list[EInvoiceError]:
+	"""A direct debit names its mandate (BT-89), the seller's creditor identifier
+	(BT-90, checked) and the buyer's account (BT-91, checked)."""
+	errors = []
+	if not (invoice.mandate_reference or "").strip():
+		errors.append(EInvoiceError("missing_mandate_reference"))
+	if not (invoice.creditor_id or "").strip():
+		errors.append(EInvoiceError("missing_creditor_id", role="seller", party=invoice.seller.legal_name))
+	else:
+		try:
+			sepa_debit.check_creditor_id(invoice.creditor_id)
+		except RuleError:
+			errors.append(
+				EInvoiceError("missing_creditor_id", role="seller", party=invoice.seller.legal_name)
+			)
+	if not (invoice.debtor_iban or "").strip():
+		errors.append(EInvoiceError("missing_debtor_iban", role="buyer", party=invoice.buyer.legal_name))
+	else:
+		try:
+			check_iban(invoice.debtor_iban)
+		except EInvoiceError as error:
+			error.role, error.party = "buyer", invoice.buyer.legal_name
+			errors.append(error)
 	return errors
 
 

@@ -49,6 +49,7 @@ session_log_query_conditions, session_log_has_permission = _customer_scoped("Rem
 tool_query_conditions, tool_has_permission = _customer_scoped("Assistance Tool Installation")
 complaint_query_conditions, complaint_has_permission = _customer_scoped("Assistance Complaint")
 terms_notice_query_conditions, terms_notice_has_permission = _customer_scoped("Terms Notice")
+mandate_query_conditions, mandate_has_permission = _customer_scoped("SEPA Mandate")
 
 
 # ---------------------------------------------------------------------------- what a client never writes
@@ -66,6 +67,7 @@ CLIENT_RECORDS = frozenset(
 		"Assistance Equipment",
 		"Assistance Tool Installation",
 		"Terms Notice",
+		"SEPA Mandate",
 	}
 )
 READS = frozenset({"read", "select", "print", "email", "export", "report"})

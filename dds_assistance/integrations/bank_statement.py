@@ -20,8 +20,9 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, flt, getdate, nowdate
 
-from dds_assistance.core import bank_details, camt053, transfer_matching
+from dds_assistance.core import bank_details, camt053, direct_debit_matching, transfer_matching
 from dds_assistance.core.errors import RuleError
+from dds_assistance.integrations import direct_debit_statement
 
 BANK_TRANSACTION = "Bank Transaction"
 REASON_FIELD = "dds_match_reason"
@@ -201,11 +202,27 @@ def import_transactions(statement: camt053.Statement, account: frappe._dict, sta
 	new = [t for t in booked if t.id not in known]
 	counts["already_imported"] = len(booked) - len(new)
 	days = [t.booking_date for t in new if t.booking_date]
-	decisions = transfer_matching.match(new, open_invoices(account.company, max(days) if days else None))
+	# the results of the direct-debit batches (#29) first; the rest are transfers
+	debits = direct_debit_statement.decide(new, account.company)
+	transfers = [t for t in new if t.id not in debits]
+	decided = dict(
+		zip(
+			[t.id for t in transfers],
+			transfer_matching.match(transfers, open_invoices(account.company, max(days) if days else None)),
+			strict=True,
+		)
+	)
 	frappe.db.commit()
-	for transaction, decision in zip(new, decisions, strict=True):
+	for transaction in new:
 		try:
-			_name, matched = record_transaction(transaction, decision, account, statement_name)
+			if transaction.id in debits:
+				_name, matched = direct_debit_statement.record(
+					transaction, debits[transaction.id], account, statement_name
+				)
+			else:
+				_name, matched = record_transaction(
+					transaction, decided[transaction.id], account, statement_name
+				)
 			frappe.db.commit()
 		except (frappe.UniqueValidationError, frappe.DuplicateEntryError):
 			frappe.db.rollback()  # recorded meanwhile by another import of the same file
@@ -238,6 +255,36 @@ def record_transaction(
 		decision = decide_again(transaction, decision)
 	amount = flt(transaction.amount, 2)
 	referred = decision.invoice or (decision.invoices[0] if len(decision.invoices) == 1 else None)
+	name = insert_bank_transaction(
+		transaction,
+		account,
+		reason=decision.reason,
+		note=explanation(decision),
+		customer=decision.customer,
+		invoice=referred if referred and frappe.db.exists("Sales Invoice", referred) else None,
+		statement_name=statement_name,
+	)
+	if not decision.matched:
+		return name, False
+	payment = pay_invoice(decision.invoice, amount, transaction.id, day, account)
+	reconcile(name, payment, amount)
+	return name, True
+
+
+def insert_bank_transaction(
+	transaction: camt053.BankTransaction,
+	account: frappe._dict,
+	*,
+	reason,
+	note,
+	customer,
+	invoice,
+	statement_name,
+) -> str:
+	"""The statement's transaction as a submitted ERPNext Bank Transaction, with what
+	the import decided of it."""
+	day = transaction.booking_date or transaction.value_date or getdate(nowdate())
+	amount = flt(transaction.amount, 2)
 	doc = frappe.new_doc(BANK_TRANSACTION)
 	doc.update(
 		{
@@ -253,22 +300,18 @@ def record_transaction(
 			"transaction_type": (transaction.bank_code or "")[:140],
 			"bank_party_name": (transaction.counterparty_name or "")[:140],
 			"bank_party_iban": transaction.counterparty_iban or None,
-			"party_type": "Customer" if decision.customer else None,
-			"party": decision.customer,
-			REASON_FIELD: decision.reason,
-			NOTE_FIELD: explanation(decision),
-			INVOICE_FIELD: referred if referred and frappe.db.exists("Sales Invoice", referred) else None,
+			"party_type": "Customer" if customer else None,
+			"party": customer,
+			REASON_FIELD: reason,
+			NOTE_FIELD: note,
+			INVOICE_FIELD: invoice,
 			STATEMENT_FIELD: statement_name,
 		}
 	)
 	doc.flags.ignore_permissions = True
 	doc.insert()
 	doc.submit()
-	if not decision.matched:
-		return doc.name, False
-	payment = pay_invoice(decision.invoice, amount, transaction.id, day, account)
-	reconcile(doc.name, payment, amount)
-	return doc.name, True
+	return doc.name
 
 
 def decide_again(
@@ -357,7 +400,7 @@ def unmatched_transfers(from_date, to_date, company=None, customer=None) -> list
 	filters = {
 		"docstatus": 1,
 		"date": ("between", [getdate(from_date), getdate(to_date)]),
-		REASON_FIELD: ("not in", ("", transfer_matching.R_MATCHED)),
+		REASON_FIELD: ("not in", ("", transfer_matching.R_MATCHED, direct_debit_matching.R_COLLECTED)),
 	}
 	if company:
 		filters["company"] = company

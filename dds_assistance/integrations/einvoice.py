@@ -295,6 +295,12 @@ def einvoice_of(doc) -> en16931.Invoice:
 	account = company_bank_account()
 	if account and not credit_note:
 		invoice.seller_iban, invoice.seller_bic = account["iban"], account["bic"] or None
+	mandate = doc.get("dds_sepa_mandate") if not credit_note else None
+	if mandate:  # a renewal debited under the client's SEPA mandate (#29): code 59, BT-89/90/91
+		values = frappe.db.get_value("SEPA Mandate", mandate, ["creditor_id", "iban"], as_dict=True) or {}
+		invoice.mandate_reference = mandate
+		invoice.creditor_id = values.get("creditor_id")
+		invoice.debtor_iban = values.get("iban")
 	return invoice
 
 
@@ -502,8 +508,18 @@ def dds_invoice_print(doc) -> dict:
 		)
 		if ticket:  # stored with its markup escaped; the print format escapes what it shows
 			ticket.subject = html.unescape(ticket.subject or "")
-	transfer = None
-	if not invoice.is_credit_note and frappe.get_meta(SETTINGS).has_field("bank_account"):
+	transfer = direct_debit = None
+	if invoice.mandate_reference and doc.docstatus == 1:
+		from dds_assistance.integrations import sepa_debit
+
+		direct_debit = sepa_debit.direct_debit_of(doc.name)
+		if direct_debit:
+			direct_debit["creditor_id"] = invoice.creditor_id
+	if (
+		not invoice.is_credit_note
+		and not direct_debit
+		and frappe.get_meta(SETTINGS).has_field("bank_account")
+	):
 		from dds_assistance.integrations import payment_means
 
 		transfer = payment_means.transfer_details(doc.name)
@@ -539,4 +555,5 @@ def dds_invoice_print(doc) -> dict:
 		"notes": [note.content for note in invoice.notes],
 		"registration": frappe.db.get_value("Company", doc.company, "registration_details"),
 		"transfer": transfer,
+		"direct_debit": direct_debit,
 	}

@@ -13,6 +13,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from dds_assistance.context.business_calendar import clear_calendar_cache
 from dds_assistance.core.business_time import FRENCH_TIME_ZONE, FRENCH_WINDOWS, WEEKDAY_NAMES
+from dds_assistance.core.direct_debit_matching import REASONS as DEBIT_REASONS
 from dds_assistance.core.transfer_matching import REASONS as MATCH_REASONS
 from dds_assistance.integrations.holiday_list import HOLIDAY_LIST_NAME, ensure_holiday_years
 
@@ -134,6 +135,49 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"no_copy": 1,
 			"depends_on": "dds_premium_subscription",
 		},
+		# SEPA direct debit of a Premium renewal (#29): the mandate, the date told to the
+		# client (pre-notification) and when, the batch that asked the bank for it
+		{
+			"fieldname": "dds_sepa_mandate",
+			"fieldtype": "Link",
+			"label": "SEPA Mandate",
+			"options": "SEPA Mandate",
+			"insert_after": "dds_subscription_term",
+			"read_only": 1,
+			"no_copy": 1,
+			"search_index": 1,
+			"depends_on": "dds_sepa_mandate",
+		},
+		{
+			"fieldname": "dds_debit_date",
+			"fieldtype": "Date",
+			"label": "Direct Debit Date",
+			"insert_after": "dds_sepa_mandate",
+			"read_only": 1,
+			"no_copy": 1,
+			"depends_on": "dds_sepa_mandate",
+		},
+		{
+			"fieldname": "dds_prenotified_on",
+			"fieldtype": "Date",
+			"label": "Debit Notified to the Client On",
+			"insert_after": "dds_debit_date",
+			"read_only": 1,
+			"no_copy": 1,
+			"allow_on_submit": 1,
+			"depends_on": "dds_sepa_mandate",
+		},
+		{
+			"fieldname": "dds_direct_debit_batch",
+			"fieldtype": "Link",
+			"label": "Direct Debit Batch",
+			"options": "Direct Debit Batch",
+			"insert_after": "dds_prenotified_on",
+			"read_only": 1,
+			"no_copy": 1,
+			"allow_on_submit": 1,
+			"depends_on": "dds_direct_debit_batch",
+		},
 	],
 }
 
@@ -149,7 +193,7 @@ CUSTOM_FIELDS["Bank Transaction"] = [
 		"fieldname": "dds_match_reason",
 		"fieldtype": "Select",
 		"label": "Matching Result",
-		"options": "\n" + "\n".join(MATCH_REASONS),
+		"options": "\n" + "\n".join((*MATCH_REASONS, *DEBIT_REASONS)),
 		"insert_after": "dds_match_section",
 		"read_only": 1,
 		"allow_on_submit": 1,
@@ -244,6 +288,7 @@ SETTINGS_DEFAULTS = {
 	"support_phone": "02 30 32 24 03",
 	"support_email": "support@3ddentalstore.fr",
 	"support_address": "75 route de Lyons-la-Forêt, 76000 Rouen",
+	"sepa_prenotice_days": 14,
 }
 
 

@@ -16,10 +16,11 @@ from dds_assistance.context import clients
 from dds_assistance.context.business_calendar import time_to_due
 from dds_assistance.context.staff import is_staff
 from dds_assistance.context.terms_in_force import terms_in_force
+from dds_assistance.core import sepa_debit as core_sepa
 from dds_assistance.core import tickets as core_tickets
 from dds_assistance.core.subscriptions import LIVE_STATUSES
 from dds_assistance.core.terms import by_precedence
-from dds_assistance.integrations import einvoice, payment_means
+from dds_assistance.integrations import einvoice, payment_means, sepa_debit
 
 
 class NotYours(frappe.DoesNotExistError):
@@ -286,6 +287,85 @@ def subscription_context() -> dict:
 		"customer": customer,
 		"subscription": frappe.get_doc("Premium Subscription", name) if name else None,
 		"einvoices": einvoices(customer, einvoice.SUBSCRIPTION_FIELD, name) if name else [],
+		"debits": upcoming_debits(customer, name) if name else [],
+		"mandate": masked_mandate(sepa_debit.usable_mandate(customer)),
+	}
+
+
+def masked_mandate(mandate):
+	if mandate:
+		mandate.iban = sepa_debit.masked(mandate.iban)
+	return mandate
+
+
+# ---------------------------------------------------------------------------- SEPA direct debit (#29)
+def upcoming_debits(customer: str, subscription: str) -> list[dict]:
+	"""The plan's invoices to be debited (pre-notification: amount and date), or
+	collected by direct debit, newest first."""
+	names = frappe.get_all(
+		"Sales Invoice",
+		filters={
+			"customer": customer,
+			einvoice.SUBSCRIPTION_FIELD: subscription,
+			"docstatus": 1,
+			"is_return": 0,
+			sepa_debit.MANDATE_FIELD: ("is", "set"),
+		},
+		pluck="name",
+		order_by="posting_date desc",
+		limit=5,
+	)
+	return [debit for debit in map(sepa_debit.direct_debit_of, names) if debit]
+
+
+def mandate_context() -> dict:
+	"""The client's mandates (the usable one first) and, to sign a new one, the French
+	text with the creditor's identity and the reference it will have."""
+	customer = client()
+	mandates = frappe.get_all(
+		"SEPA Mandate",
+		filters={"customer": customer},
+		fields=[
+			"name",
+			"status",
+			"scheme",
+			"iban",
+			"signed_on",
+			"revoked_on",
+			"collection_stopped",
+			"signature_method",
+		],
+		order_by="signed_on desc, creation desc",
+	)
+	for mandate in mandates:
+		mandate.iban = sepa_debit.masked(mandate.iban)
+	creditor = sepa_debit.creditor_facts()
+	text = []
+	if creditor:
+		number = frappe.db.get_value("Customer", customer, "dds_client_number") or customer
+		text = core_sepa.mandate_text(
+			creditor_name=creditor["name"],
+			creditor_address=creditor["address"],
+			creditor_id=creditor["creditor_id"],
+			reference=core_sepa.mandate_reference(number, len(mandates) + 1),
+			scheme=core_sepa.CORE,
+			prenotice_days=creditor["prenotice_days"],
+		)
+	return {
+		"customer": customer,
+		"customer_name": frappe.db.get_value("Customer", customer, "customer_name"),
+		"mandates": mandates,
+		"usable": masked_mandate(sepa_debit.usable_mandate(customer)),
+		"creditor": creditor,
+		"mandate_rows": [
+			row
+			for row in text
+			if row[0]
+			and row[0] not in ("Titulaire du compte à débiter", "IBAN", "BIC", "Fait à", "Le", "Schéma")
+		],
+		"mandate_paragraphs": [row[1] for row in text if not row[0]],
+		"refund_b2b": core_sepa.MANDATE_REFUND_B2B,
+		"suspended": suspension_message(customer),
 	}
 
 

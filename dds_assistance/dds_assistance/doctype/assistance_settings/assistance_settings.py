@@ -15,7 +15,10 @@ from frappe import _
 from frappe.model.document import Document
 
 from dds_assistance.context.business_calendar import calendar_changed, clear_calendar_cache
+from dds_assistance.core import sepa_debit
 from dds_assistance.core.business_time import WEEKDAY_NAMES, normalise_windows
+from dds_assistance.core.errors import RuleError
+from dds_assistance.guards.refusals import throw_rule
 from dds_assistance.integrations.payment_means import check_bank_details
 
 
@@ -65,6 +68,7 @@ class AssistanceSettings(Document):
 		self.validate_service_levels()
 		self.validate_tax_template()
 		self.validate_bank_account()
+		self.validate_direct_debit()
 
 	def on_update(self):
 		"""R-TIME-5: a change to what the deadlines are made of moves the pending ones."""
@@ -186,6 +190,18 @@ class AssistanceSettings(Document):
 			)
 		bic = frappe.db.get_value("Bank", account.bank, "swift_number") if account.bank else None
 		check_bank_details(account.iban, bic)
+
+	def validate_direct_debit(self):
+		"""#29: the company's SEPA creditor identifier (ICS) is checked (country, check
+		digits, national identifier) and kept in its compact form; the pre-notification
+		period is between 1 and 60 days."""
+		try:
+			if (self.get("sepa_creditor_id") or "").strip():
+				self.sepa_creditor_id = sepa_debit.check_creditor_id(self.sepa_creditor_id)
+			if self.get("sepa_prenotice_days") not in (None, ""):
+				sepa_debit.check_prenotice_days(self.sepa_prenotice_days)
+		except RuleError as error:
+			throw_rule(error, title=_("SEPA Direct Debit"))
 
 	def window_triples(self) -> list[tuple[int, str, str]]:
 		triples = []
