@@ -31,13 +31,14 @@ doc_events = {
 		"on_trash": "dds_assistance.integrations.holiday_list.on_change",
 	},
 	# R-TKT-4: payment state follows the invoice; the Factur-X e-invoice of the app's
-	# invoices and credit notes (refused before submit when incomplete, attached on submit)
+	# invoices and credit notes (refused before submit when incomplete; made by a
+	# worker once the submit is committed)
 	"Sales Invoice": {
 		"on_update": "dds_assistance.integrations.einvoice.drop_copied_facturx",
 		"before_submit": "dds_assistance.integrations.einvoice.check_before_submit",
 		"on_submit": [
 			"dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
-			"dds_assistance.integrations.einvoice.attach_on_submit",
+			"dds_assistance.integrations.einvoice.queue_on_submit",
 		],
 		"on_cancel": "dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
 		"on_update_after_submit": "dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
