@@ -101,7 +101,7 @@ def main():
 	frappe = connect(args.site, sites_path)
 	frappe.set_user("Administrator")
 	from frappe.utils import get_datetime, now_datetime
-	from frappe.utils.background_jobs import get_job
+	from frappe.utils.background_jobs import get_job, get_queue
 
 	from dds_assistance.api import ticket as ticket_api
 	from dds_assistance.background.runner import job_id
@@ -126,6 +126,7 @@ def main():
 			made.append(invoice)
 
 		# now: the request checks and queues; the workers make the PDFs
+		waiting_before = get_queue("long").count  # other work the workers will do first
 		workers = start_workers(args.workers, sites_path)
 		time.sleep(3)  # the workers are listening
 		requests, submitted = [], {}
@@ -175,7 +176,10 @@ def main():
 		}
 
 		print(f"Factur-X out of the request on {args.site}: {args.workers} RQ worker(s) of the long queue")
-		print(f"  ({os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.2f})")
+		print(
+			f"  ({os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.2f}; "
+			f"{waiting_before} other job(s) waiting in the long queue at the start)"
+		)
 		if inline:
 			print(
 				f"acceptance with the PDF in the request (before), {len(inline)} tickets: {summary(inline, 'ms', 1000)}"
