@@ -2,9 +2,10 @@
 
 Seeds N live subscriptions (default 10 000) with bulk inserts, their start dates
 spread over the past years so that, as on a real site, the day's run renews the
-plans whose anniversary is today (a real Sales Invoice each) and sends the
-notice reminders now due; then runs the job twice on the same day and prints
-seconds and work done (target: < 60 s, and the second run finds nothing to do).
+plans whose anniversary is today (a real Sales Invoice each, its Factur-X PDF
+queued for the workers) and sends the notice reminders now due; then runs the
+job twice on the same day and prints seconds and work done (target: < 60 s, and
+the second run finds nothing to do).
 What it made is removed at the end.
 
     cd ~/frappe-bench/sites && ../env/bin/python /path/to/app/benchmarks/subscription_job.py --site SITE
@@ -151,11 +152,23 @@ def seed(frappe, count: int, today: date) -> None:
 	frappe.db.commit()
 
 
+def facturx_job(invoice: str):
+	"""The RQ job that makes the invoice's Factur-X (queued when its renewal is committed)."""
+	from frappe.utils.background_jobs import get_job
+
+	from dds_assistance.background.runner import job_id
+	from dds_assistance.integrations import einvoice
+
+	return get_job(job_id(einvoice.FACTURX_JOB, invoice=invoice))
+
+
 def cleanup(frappe) -> None:
 	made = frappe.get_all(
 		"Sales Invoice", filters={"dds_premium_subscription": ("like", PREFIX + "%")}, pluck="name"
 	)
 	made += frappe.get_all("Sales Invoice", filters={"remarks": PREFIX + "history"}, pluck="name")
+	for job in filter(None, map(facturx_job, made)):  # their Factur-X, not made: no worker ran
+		job.delete()
 	remove_invoices(frappe, made)
 	frappe.db.sql("delete from `tabPremium Subscription Term` where parent like %s", (PREFIX + "%",))
 	frappe.db.sql("delete from `tabPremium Subscription` where name like %s", (PREFIX + "%",))
@@ -193,10 +206,16 @@ def main():
 			counts = process_all(today)
 			elapsed = time.perf_counter() - began
 			verdict = "met" if elapsed < 60 else "NOT met"
+			renewals = frappe.get_all(
+				"Sales Invoice",
+				filters={"dds_premium_subscription": ("like", PREFIX + "%"), "docstatus": 1},
+				pluck="name",
+			)
 			print(
 				f"run {run}: {elapsed:.2f} s (target < 60 s: {verdict}); subscriptions processed "
 				f"{counts['processed']:,}, renewal invoices {counts['invoices']:,}, reminders "
-				f"{counts['reminders']:,}, failures {counts['failed']:,}"
+				f"{counts['reminders']:,}, failures {counts['failed']:,}; Factur-X queued for the "
+				f"workers {sum(1 for name in renewals if facturx_job(name)):,} of {len(renewals):,} invoices"
 			)
 	finally:
 		cleanup(frappe)

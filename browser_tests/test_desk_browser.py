@@ -200,7 +200,7 @@ def test_manager_extension_sanction_terms(desk, desk_data):
 
 	desk.open_form("Terms Version", desk_data["terms_version"])
 	desk.click_button("Informer les clients")
-	desk.confirm(settle=False)  # every client is informed before the answer comes
+	desk.confirm(settle=False)  # published at once; the workers inform the clients
 	desk.page.wait_for_function("() => cur_frm.doc.published_on", timeout=300_000)
 	desk.settle()
 	desk.shot("terms-published")

@@ -31,16 +31,16 @@ doc_events = {
 		"on_trash": "dds_assistance.integrations.holiday_list.on_change",
 	},
 	# R-TKT-4: payment state follows the invoice; the Factur-X e-invoice of the app's
-	# invoices and credit notes (refused before submit when incomplete, attached on submit)
-	# a Premium renewal of a client with a SEPA mandate is debited, told 14 days ahead (#29)
+	# invoices and credit notes (refused before submit when incomplete; made by a
+	# worker once the submit is committed, and the mail that goes with it sent then:
+	# a ticket's payment request, a debited renewal's pre-notification)
 	"Sales Invoice": {
 		"before_validate": "dds_assistance.integrations.sepa_debit.set_debit_terms",
 		"on_update": "dds_assistance.integrations.einvoice.drop_copied_facturx",
 		"before_submit": "dds_assistance.integrations.einvoice.check_before_submit",
 		"on_submit": [
 			"dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
-			"dds_assistance.integrations.einvoice.attach_on_submit",
-			"dds_assistance.integrations.sepa_debit.prenotify",
+			"dds_assistance.integrations.einvoice.queue_on_submit",
 		],
 		"on_cancel": "dds_assistance.integrations.sales_invoice.on_sales_invoice_change",
 		"on_update_after_submit": "dds_assistance.integrations.sales_invoice.on_sales_invoice_change",

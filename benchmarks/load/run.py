@@ -17,7 +17,10 @@ run; then, while locust plays 50 portal clients and 5 agents
 After the load it waits for the recovery, checks what must hold (every 2xx
 creation has its row, one invoice per accepted on-demand ticket and per Premium
 term, one notice per client, one breach notification, nothing left pending or
-queued), prints the figures, and removes what it made (unless ``--keep``).
+queued), prints the figures — with issue 28's targets: the accept's p95, the time
+from an invoice's submit to its Factur-X attached by a worker, and after the
+recovery no invoice without its Factur-X or with two — and removes what it made
+(unless ``--keep``).
 
 The users arrive one a second, as a morning's do (55 logins in the same few seconds
 would measure a crowd at the door, not the desk at work); the latencies printed are
@@ -370,6 +373,7 @@ def wait_for_recovery(frappe, minutes: int) -> dict:
 			"SLA notifications pending": frappe.db.count("Assistance Ticket", {"sla_notify_pending": 1}),
 			"app scheduled jobs left started": len(_started_job_types(frappe)),
 			"renewals missing": RENEWALS + CLIENTS // 2 + 1 - count_renewals(frappe),
+			"Factur-X pending": facturx_pending(frappe),
 			"jobs queued or running": sum(
 				get_queue(q).count + len(get_queue(q).started_job_registry.get_job_ids())
 				for q in get_queue_list()
@@ -470,6 +474,85 @@ def check(frappe, accounts: dict, created: list[dict], result: dict, since) -> d
 		"SLA ticket": f"{ticket.sla_status}, {len(mails)} notification(s), "
 		+ (f"the first {delay:.0f} s after the due time" if delay is not None else "none"),
 	}
+
+
+# --- the Factur-X out of the request (issue 28) -----------------------------------------
+
+FACTURX_TARGET_S = 60  # p95 from submit to the attached Factur-X, under the load
+ACCEPT_TARGET_MS = 400  # p95 of an agent's accept
+
+
+def facturx_pending(frappe) -> int:
+	"""The load's invoices whose Factur-X a worker has still to make."""
+	if not frappe.get_meta("Sales Invoice").has_field("dds_facturx_pending"):
+		return 0
+	return frappe.db.count(
+		"Sales Invoice", {"dds_facturx_pending": 1, "docstatus": 1, "customer": ("like", "LOAD %")}
+	)
+
+
+def facturx_figures(frappe, since) -> dict:
+	"""Per invoice of the load submitted since ``since`` (ticket and Premium invoices,
+	credit notes): the seconds from its submit (an invoice is inserted and submitted in
+	one save) to its Factur-X File's creation; the invoices without one, and with two."""
+	rows = frappe.db.sql(
+		"""select si.name, timestampdiff(microsecond, si.creation, min(f.creation)) / 1e6, count(f.name)
+		from `tabSales Invoice` si
+		left join `tabFile` f on f.attached_to_doctype = 'Sales Invoice' and f.attached_to_name = si.name
+			and f.file_name like concat(si.name, '-facturx%%.pdf')
+		where si.docstatus = 1 and si.customer like 'LOAD %%' and si.creation >= %s
+			and (ifnull(si.dds_assistance_ticket, '') != '' or ifnull(si.dds_premium_subscription, '') != ''
+				or si.is_return = 1)
+		group by si.name""",
+		since,
+	)
+	delays = sorted(float(delay) for _name, delay, files in rows if files)
+
+	def percentile(share: float):
+		return delays[min(len(delays) - 1, int(share * len(delays)))] if delays else None
+
+	return {
+		"invoices": len(rows),
+		"p50": percentile(0.50),
+		"p95": percentile(0.95),
+		"max": delays[-1] if delays else None,
+		"without": sum(1 for *_, files in rows if not files),
+		"with two or more": sum(1 for *_, files in rows if files > 1),
+	}
+
+
+def print_targets(figures: dict, facturx: dict) -> None:
+	"""Issue 28's targets, met or not: the accept's p95; the Factur-X attached p95 after
+	submit; after the recovery, no invoice without its Factur-X and none with two."""
+	accept = figures.get("desk: accept") or {}
+	p95 = float(accept["95%"]) if accept.get("95%") not in (None, "", "N/A") else None
+	verdicts = [
+		(
+			f"acceptance p95 (target < {ACCEPT_TARGET_MS} ms)",
+			f"{p95:.0f} ms" if p95 is not None else "no accept",
+			p95 is not None and p95 < ACCEPT_TARGET_MS,
+		),
+		(
+			f"Factur-X attached after submit, p95 (target < {FACTURX_TARGET_S} s)",
+			f"{facturx['p95']:.1f} s (p50 {facturx['p50']:.1f} s, max {facturx['max']:.1f} s, {facturx['invoices']} invoices)"
+			if facturx["p95"] is not None
+			else "none attached",
+			facturx["p95"] is not None and facturx["p95"] < FACTURX_TARGET_S,
+		),
+		(
+			"invoices without their Factur-X after the recovery (target 0)",
+			str(facturx["without"]),
+			facturx["without"] == 0,
+		),
+		(
+			"invoices with two Factur-X or more (target 0)",
+			str(facturx["with two or more"]),
+			facturx["with two or more"] == 0,
+		),
+	]
+	print("\nissue 28's targets:")
+	for target, value, met in verdicts:
+		print(f"  {target}: {value} — {'met' if met else 'NOT met'}")
 
 
 def cleanup(frappe, writes_per_hour: int | None = None) -> None:
@@ -643,6 +726,7 @@ def main():
 	print("\nwhat must hold:")
 	for key, value in check(frappe, accounts, created, result, run_started).items():
 		print(f"  {key}: {value}")
+	print_targets(figures, facturx_figures(frappe, run_started))
 	print(f"\nreport: {OUTPUT / 'report.html'}")
 	if not args.keep:
 		cleanup(frappe, accounts["writes_per_hour"])

@@ -10,6 +10,7 @@ from dds_assistance.web.endpoints import endpoint
 
 @endpoint(methods=["POST"])
 def publish_terms(terms_version: str) -> dict:
-	"""Inform every client of a new version (portal notice and e-mail)."""
+	"""Inform every client of a new version (portal notice and e-mail), in the
+	background: answers how many clients are to be informed, and how many are."""
 	require_manager(_("Only an Assistance Manager can publish terms."))
-	return {"informed": locked_doc("Terms Version", terms_version).publish()}
+	return locked_doc("Terms Version", terms_version).publish()

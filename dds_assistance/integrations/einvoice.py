@@ -6,13 +6,19 @@ amendment of one) and a credit note (ERPNext return) against one.
 
 When: ``before_submit`` describes the invoice as the core's ``einvoice.Invoice``
 and refuses the submit — in French, listing every missing or invalid identifier
-or figure — before anything is written; ``on_submit`` renders the French print
-format "DDS Facture" to PDF, makes it PDF/A-3 and embeds the CII XML
-(``facturx_pdf``), and attaches it to the invoice as a private File
-``<invoice>-facturx.pdf`` (replacing an older one of the same invoice). It is
-made inline, in the submit's own transaction: an invoice is never issued
-without its e-invoice, and a failure leaves nothing (no invoice, no file). An
-amended invoice is submitted anew and gets its own; a draft never has one.
+or figure — before anything is written (milliseconds: what decides whether the
+invoice may exist stays in the submit's transaction); an accepted one is marked
+"Factur-X pending" (``dds_facturx_pending``) in that same transaction, and
+``on_submit`` queues its making once the submit is committed (one RQ job per
+invoice, ``jobs.einvoices``). The worker renders the French print format "DDS
+Facture" to PDF, makes it PDF/A-3 and embeds the CII XML (``facturx_pdf``),
+attaches it to the invoice as a private File ``<invoice>-facturx.pdf``, clears
+the mark and sends the client's mail that goes with the invoice — all in one
+transaction (``complete_facturx``): run twice, after a crash or by
+``jobs.recovery`` (which queues again every invoice still pending), it makes
+one Factur-X per invoice, and a rolled-back attempt leaves no file on disk. A
+web request never renders a PDF. An amended invoice is submitted anew and gets
+its own; a draft never has one.
 
 Who needs a SIREN (the ``dds_siren`` field of Company and Customer; the VAT
 number is ERPNext's ``tax_id``): the company always (with its SIRET and VAT
@@ -24,6 +30,7 @@ installed yet (before ``migrate``).
 
 import html
 import json
+import os
 
 import frappe
 from frappe import _
@@ -41,6 +48,8 @@ SUBSCRIPTION_FIELD = "dds_premium_subscription"
 TERM_FIELD = "dds_subscription_term"
 PRINT_FORMAT = "DDS Facture"
 FILE_SUFFIX = "-facturx.pdf"
+PENDING_FIELD = "dds_facturx_pending"  # on Sales Invoice: the Factur-X is still to be made
+FACTURX_JOB = "dds_assistance.jobs.einvoices.make_facturx"
 LANGUAGE = "fr"  # French invoices for French professionals (Code de commerce)
 SETTINGS = "Assistance Settings"
 ROLE_LABELS = {"seller": "Seller {0}: {1}", "buyer": "Client {0}: {1}"}
@@ -61,9 +70,12 @@ def fr(text: str) -> str:
 
 
 def installed() -> bool:
-	"""The SIREN fields exist on this site (install and migrate make them)."""
-	return frappe.get_meta("Customer").has_field(SIREN_FIELD) and frappe.get_meta("Company").has_field(
-		SIREN_FIELD
+	"""The SIREN fields and the Factur-X pending mark exist on this site (install and
+	migrate make them)."""
+	return (
+		frappe.get_meta("Customer").has_field(SIREN_FIELD)
+		and frappe.get_meta("Company").has_field(SIREN_FIELD)
+		and frappe.get_meta("Sales Invoice").has_field(PENDING_FIELD)
 	)
 
 
@@ -343,41 +355,127 @@ def refusal_message(doc, errors: list[en16931.EInvoiceError]) -> str:
 # ---------------------------------------------------------------------------- hooks
 def check_before_submit(doc, method=None):
 	"""``Sales Invoice.before_submit``: an invoice of the app that cannot be a
-	compliant e-invoice is not submitted; nothing is written."""
+	compliant e-invoice is not submitted; nothing is written. One that can is
+	marked "Factur-X pending", saved with the submit itself."""
 	if not applies(doc):
 		return
 	errors = problems(doc)
 	if errors:
 		frappe.throw(refusal_message(doc, errors), exc=EInvoiceRefused, title=_("E-invoice Incomplete"))
+	doc.set(PENDING_FIELD, 1)
 
 
-def attach_on_submit(doc, method=None):
-	"""``Sales Invoice.on_submit``: the Factur-X PDF, attached in the same transaction."""
-	if applies(doc):
-		attach_facturx(doc)
+def queue_on_submit(doc, method=None):
+	"""``Sales Invoice.on_submit``: the Factur-X PDF is made by a worker once this
+	submit is committed (nothing is queued for a submit that is rolled back)."""
+	if doc.get(PENDING_FIELD):
+		queue_facturx(doc.name)
+
+
+def queue_facturx(invoice: str, after_commit: bool = True):
+	"""Queue the making of the invoice's Factur-X, under its one job id."""
+	from dds_assistance.background.runner import enqueue_resumable
+
+	return enqueue_resumable(FACTURX_JOB, after_commit=after_commit, invoice=invoice)
+
+
+def pending_facturx() -> list[str]:
+	"""The submitted invoices whose Factur-X is still to be made, oldest first."""
+	if not installed():
+		return []
+	return frappe.get_all(
+		"Sales Invoice",
+		filters={PENDING_FIELD: 1, "docstatus": 1},
+		order_by="creation asc",
+		pluck="name",
+	)
+
+
+def complete_facturx(invoice: str) -> str | None:
+	"""The background half of the submit of ``invoice``: its Factur-X PDF made and
+	attached, its "pending" mark cleared and the client's mail that goes with the
+	invoice sent (``invoice_ready``), in one transaction that the caller commits.
+	Idempotent: an invoice no longer pending is left as it is; one that already has
+	its File keeps it (and its mail is not sent twice). The PDF is rendered before
+	the invoice's row is locked, so a payment is never kept waiting on wkhtmltopdf.
+	Returns the File's name (None when there is none)."""
+	values = frappe.db.get_value("Sales Invoice", invoice, ["docstatus", PENDING_FIELD], as_dict=True)
+	if not values or not values.get(PENDING_FIELD):
+		return facturx_file(invoice) if values else None
+	doc = frappe.get_doc("Sales Invoice", invoice)
+	made = build_facturx(doc) if values.docstatus == 1 and not facturx_file(invoice) else None
+	# the row locked and read again: a second run of the same work stops here
+	locked = frappe.db.get_value(
+		"Sales Invoice", invoice, ["docstatus", PENDING_FIELD], as_dict=True, for_update=True
+	)
+	if not locked.get(PENDING_FIELD):
+		return facturx_file(invoice)
+	file = facturx_file(invoice)
+	attached = locked.docstatus == 1 and not file
+	if attached:
+		file = attach_pdf(doc, made or build_facturx(doc))
+	elif locked.docstatus != 1:
+		doc.add_comment("Info", _("Cancelled before its e-invoice was made: it has none."))
+	frappe.db.set_value("Sales Invoice", invoice, PENDING_FIELD, 0, update_modified=False)
+	if attached:
+		invoice_ready(doc)
+	return file
+
+
+def invoice_ready(doc):
+	"""The client's mail that goes with an invoice, once its Factur-X PDF is attached:
+	a ticket's acknowledgement with the payment request (R-TKT-4, the Notification "DDS
+	Ticket Acknowledged" on the ticket's ``dds_invoice_ready``); a Premium renewal
+	debited under a SEPA mandate, its pre-notification (amount and debit date)."""
+	from dds_assistance.integrations import sepa_debit
+
+	if doc.get("is_return"):
+		return
+	sepa_debit.prenotify(doc)
+	ticket = doc.get(TICKET_FIELD)
+	if not ticket:
+		return
+	if frappe.db.get_value("Assistance Ticket", ticket, "sales_invoice") == doc.name:
+		frappe.get_doc("Assistance Ticket", ticket).run_method("dds_invoice_ready")
 
 
 def attach_facturx(doc) -> str:
 	"""Make the Factur-X PDF of the submitted invoice ``doc`` and attach it (private),
 	replacing an older one of the same invoice. Returns the File's name."""
-	from dds_assistance.integrations import facturx_pdf
-
 	if doc.docstatus != 1:
 		frappe.throw(_("Only a submitted invoice has an e-invoice."), title=_("Not Allowed"))
+	made = build_facturx(doc)
+	frappe.db.get_value("Sales Invoice", doc.name, "name", for_update=True)  # one maker at a time
+	return attach_pdf(doc, made)
+
+
+def build_facturx(doc):
+	"""The Factur-X PDF of ``doc`` (``facturx_pdf.FacturXPdf``): the EN 16931 XML and
+	the French print, made PDF/A-3 with the XML embedded. Writes nothing."""
+	from dds_assistance.integrations import facturx_pdf
+
 	invoice = einvoice_of(doc)
 	try:
 		xml = cii_xml.build_cii_xml(invoice)
 	except en16931.EInvoiceError as error:
 		frappe.throw(refusal_message(doc, error.errors), exc=EInvoiceRefused, title=_("E-invoice Incomplete"))
-	made = facturx_pdf.build_facturx_pdf(
+	return facturx_pdf.build_facturx_pdf(
 		printed_pdf(doc),
 		xml,
 		lang="fr-FR",
 		pdf_metadata=facturx_pdf.default_pdf_metadata(xml, fr),
 	)
+
+
+def attach_pdf(doc, made) -> str:
+	"""Attach ``made`` (a ``FacturXPdf``) to ``doc`` as its one Factur-X File, in
+	this transaction: an older one is removed, and so is a file a killed attempt
+	left on disk without its File (else Frappe would name the new one otherwise).
+	Frappe deletes the file written here if the transaction is rolled back."""
 	if made.warning:
 		doc.add_comment("Info", translated_warning(made.warning))
 	drop_facturx_files(doc.name)
+	remove_orphan_file(doc.name)
 	file = frappe.get_doc(
 		{
 			"doctype": "File",
@@ -391,6 +489,15 @@ def attach_facturx(doc) -> str:
 	file.flags.ignore_permissions = True
 	file.insert()
 	return file.name
+
+
+def remove_orphan_file(invoice: str):
+	"""Remove the invoice's Factur-X file from disk when no File record points to it
+	(what a process killed between writing it and committing leaves)."""
+	name = facturx_file_name(invoice)
+	path = frappe.get_site_path("private", "files", name)
+	if os.path.exists(path) and not frappe.db.exists("File", {"file_url": f"/private/files/{name}"}):
+		os.remove(path)
 
 
 def drop_facturx_files(invoice: str, keep: str | None = None):
@@ -464,6 +571,11 @@ def printed_pdf(doc) -> bytes:
 	from frappe.utils.pdf import get_pdf
 
 	return get_pdf(printed_html(doc), options={"margin-top": "15mm", "margin-bottom": "15mm"})
+
+
+def facturx_pending(invoice: str) -> bool:
+	"""The invoice's Factur-X is still being made by a worker."""
+	return installed() and bool(frappe.db.get_value("Sales Invoice", invoice, PENDING_FIELD))
 
 
 def facturx_file(invoice: str) -> str | None:

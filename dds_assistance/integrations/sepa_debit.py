@@ -8,7 +8,7 @@
   active mandate is debited — ``set_debit_terms`` (``Sales Invoice.before_validate``)
   names the mandate and the debit date (at least the mandate's period, 14 days by
   default, after today, on a TARGET day), which is the invoice's due date;
-  ``prenotify`` (``on_submit``) mails the client the amount and the date with the
+  ``prenotify`` (once the Factur-X is attached, by the worker) mails the client the amount and the date with the
   invoice and records when. The renewal itself (R-SUB-2/3/5) is unchanged; a client
   without a mandate pays by transfer as before.
 * **Collection**: ``invoices_to_collect`` lists what a batch of a date and scheme
@@ -202,10 +202,11 @@ def set_debit_terms(doc, method=None):
 
 
 def prenotify(doc, method=None):
-	"""``Sales Invoice.on_submit``: the client is told, with the invoice, the amount
-	and the date of the debit (EPC rulebooks' pre-notification); when is recorded
-	(nothing is collected before ``prenotified_on`` + the mandate's period)."""
-	if not installed() or not doc.get(MANDATE_FIELD):
+	"""Once the invoice's Factur-X is attached (``einvoice.invoice_ready``, in the
+	worker): the client is told, with the invoice, the amount and the date of the
+	debit (EPC rulebooks' pre-notification); when is recorded (nothing is collected
+	before ``prenotified_on`` + the mandate's period). Told once."""
+	if not installed() or not doc.get(MANDATE_FIELD) or doc.get(PRENOTIFIED_FIELD):
 		return
 	mandate = frappe.db.get_value(MANDATE, doc.get(MANDATE_FIELD), MANDATE_FIELDS, as_dict=True)
 	recipients = send_prenotification(doc, mandate)

@@ -51,8 +51,11 @@ class TestEInvoice(testing.AssistanceTestCase):
 
 	# ---------------------------------------------------------------- helpers
 	def ticket_invoice(self, customer: str | None = None) -> str:
+		"""A ticket's invoice, submitted, with its Factur-X made by the worker."""
 		ticket = self.ticket(**({"customer": customer} if customer else {}))
-		return ticket.accept()["sales_invoice"]
+		invoice = ticket.accept()["sales_invoice"]
+		testing.issue_einvoices(invoice)
+		return invoice
 
 	def draft_copy(self, invoice: str):
 		"""A new draft Sales Invoice like ``invoice`` (its links to the ticket kept)."""
@@ -162,6 +165,7 @@ class TestEInvoice(testing.AssistanceTestCase):
 			"name",
 		)
 		self.assertTrue(renewal)
+		testing.issue_einvoices(renewal)
 		read = self.check_facturx(renewal)
 		self.assertEqual((read.type_code, read.buyer_reference), ("380", sub.name))
 		self.assertEqual(
@@ -182,6 +186,7 @@ class TestEInvoice(testing.AssistanceTestCase):
 		credit_note.insert()
 		self.assertFalse(einvoice.facturx_file(credit_note.name))  # never on a draft
 		credit_note.submit()
+		testing.issue_einvoices(credit_note.name)
 		read = self.check_facturx(credit_note.name)
 		self.assertEqual(read.type_code, "381")
 		self.assertEqual(read.preceding_invoice, invoice)
@@ -203,6 +208,7 @@ class TestEInvoice(testing.AssistanceTestCase):
 		# never on a draft: not even Frappe's copy of the amended invoice's attachments
 		self.assertFalse(frappe.get_all("File", filters={"attached_to_name": amended.name}))
 		amended.submit()
+		testing.issue_einvoices(amended.name)
 		self.assertNotEqual(amended.name, invoice.name)
 		self.assertEqual(self.check_facturx(amended.name).number, amended.name)
 		self.attached(invoice.name)  # the cancelled invoice keeps the one it was issued with
@@ -217,7 +223,9 @@ class TestEInvoice(testing.AssistanceTestCase):
 		other.dds_assistance_ticket = None
 		other.insert()
 		other.submit()
+		testing.issue_einvoices(other.name)
 		self.assertFalse(einvoice.facturx_file(other.name))
+		self.assertFalse(other.dds_facturx_pending)
 
 	# ---------------------------------------------------------------- refusals
 	def test_a_client_in_france_without_siren_is_refused_before_anything_is_written(self):
@@ -247,6 +255,7 @@ class TestEInvoice(testing.AssistanceTestCase):
 			"Customer", self.customer, "tax_id", en16931.french_vat_number(records.sample_siren("x"))
 		)
 		frappe.get_doc("Sales Invoice", draft.name).submit()
+		testing.issue_einvoices(draft.name)
 		self.assertEqual(self.check_facturx(draft.name).buyer_siren, records.sample_siren("x"))
 
 	def test_a_client_abroad_needs_its_vat_number_not_a_siren(self):
@@ -274,6 +283,7 @@ class TestEInvoice(testing.AssistanceTestCase):
 		customer.tax_id = vat
 		customer.save()
 		invoice = self.ticket().accept()["sales_invoice"]
+		testing.issue_einvoices(invoice)
 		_file, pdf = self.attached(invoice)
 		read = cii_xml.read_totals(facturx.get_xml_from_pdf(pdf, check_xsd=True)[1])
 		self.assertEqual((read.buyer_vat, read.buyer_siren), (vat, None))
@@ -386,6 +396,7 @@ class TestEInvoice(testing.AssistanceTestCase):
 		credit_note = make_sales_return(invoice)
 		credit_note.insert()
 		credit_note.submit()
+		testing.issue_einvoices(credit_note.name)
 		other_customer, other_user = self.new_client("Labo Voisin")
 
 		frappe.set_user(self.user)
@@ -439,6 +450,7 @@ class TestEInvoice(testing.AssistanceTestCase):
 			}
 		).insert()
 		invoice = frappe.db.get_value("Sales Invoice", {"dds_premium_subscription": sub.name, "docstatus": 1})
+		testing.issue_einvoices(invoice)
 		frappe.set_user(self.user)
 		context = pages.subscription_context()
 		self.assertEqual([e["name"] for e in context["einvoices"]], [invoice])

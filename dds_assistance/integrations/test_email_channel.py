@@ -335,6 +335,7 @@ class TestThreadsAndOutgoingMail(EmailChannelCase):
 		ticket = self.complete_ticket()
 		invoice = ticket_api.accept(ticket.name)["sales_invoice"]
 		frappe.db.commit()
+		testing.issue_einvoices(invoice)  # the acknowledgement goes with the invoice's Factur-X
 		self.assertTrue(send_queued(ticket.name))
 		[ack] = mailbox(self.user, f"#{ticket.name}")
 		self.assertIn("règlement du ticket", subject_of(ack))

@@ -224,6 +224,7 @@ class TestGettingPaid(testing.AssistanceTestCase):
 	# ------------------------------------------------------------------ the acknowledgement
 	def test_r_tkt_4_acknowledgement_gives_the_transfer_details(self):
 		ticket, invoice = self.unpaid_ticket()
+		testing.issue_einvoices(invoice)  # the acknowledgement goes with the invoice's Factur-X
 		content = frappe.db.get_value(
 			"Communication",
 			{

@@ -12,8 +12,9 @@ keeps the state of its work in the database, so nothing is lost for good:
   Scheduled Job Log still "Start", nothing queued or running for it) is queued
   again: each is idempotent;
 - **the app's background work** — calendar changes still Pending, interruption
-  notices still being sent, bank statements whose import stopped — is queued
-  again under its one job id (never twice).
+  notices still being sent, bank statements whose import stopped, invoices whose
+  Factur-X PDF is still pending, new terms whose clients are not all informed — is
+  queued again under its one job id (never twice).
 SLA notifications still due are queued by the SLA sweep itself (``jobs.sla``).
 """
 
@@ -22,10 +23,12 @@ from frappe.utils import add_to_date, now_datetime
 from frappe.utils.background_jobs import get_queue, get_queue_list
 
 from dds_assistance.background.runner import enqueue_resumable
+from dds_assistance.integrations import einvoice
 
 THIS_JOB = "dds_assistance.jobs.recovery.resume_unfinished_work"
 STARTED_GRACE_MINUTES = 2
 STATEMENT_GRACE_MINUTES = 10
+NOTICES_GRACE_MINUTES = 10  # a batch of terms notices reports progress well within it
 
 
 def resume_unfinished_work() -> dict:
@@ -105,4 +108,19 @@ def resume_pending_work() -> list[str]:
 			"dds_assistance.jobs.bank_statements.import_statement", after_commit=False, statement=statement
 		):
 			resumed.append(statement)
+	# invoices issued without their Factur-X yet (a job queued or running is not queued twice)
+	for invoice in einvoice.pending_facturx():
+		if einvoice.queue_facturx(invoice, after_commit=False):
+			resumed.append(invoice)
+	# new terms whose notices stopped (batches still at work are left to finish)
+	for version in frappe.get_all(
+		"Terms Version",
+		filters={
+			"notices_pending": 1,
+			"modified": ("<", add_to_date(now_datetime(), minutes=-NOTICES_GRACE_MINUTES)),
+		},
+		pluck="name",
+	):
+		if frappe.get_doc("Terms Version", version).queue_notices(after_commit=False):
+			resumed.append(version)
 	return resumed

@@ -394,6 +394,15 @@ class WebClient:
 		return [json.loads(m).get("message", "") for m in json.loads(data.get("_server_messages") or "[]")]
 
 
+def issue_einvoices(*invoices: str) -> list:
+	"""What the worker does for these submitted invoices (``jobs.einvoices``): the
+	Factur-X PDF made and attached, the client's mail queued — committed, as the
+	worker commits. Returns the Files."""
+	from dds_assistance.jobs.einvoices import make_facturx
+
+	return [make_facturx(name) for name in invoices]
+
+
 def run_all_jobs() -> dict:
 	"""Every scheduled job of the hooks once, as a worker would (used to run them
 	side by side in separate processes). Notifications are sent inline."""

@@ -178,6 +178,18 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"allow_on_submit": 1,
 			"depends_on": "dds_direct_debit_batch",
 		},
+		{
+			"fieldname": "dds_facturx_pending",
+			"fieldtype": "Check",
+			"label": "E-invoice Being Prepared",
+			"insert_after": "dds_direct_debit_batch",
+			"read_only": 1,
+			"allow_on_submit": 1,
+			"no_copy": 1,
+			"search_index": 1,
+			"depends_on": "dds_facturx_pending",
+			"description": "The Factur-X PDF of this invoice is being made in the background: it is attached, and the client mailed, as soon as it is ready.",
+		},
 	],
 }
 

@@ -60,7 +60,10 @@ class TestNotifications(testing.AssistanceTestCase):
 		self.assertEqual(ticket.raised_by, self.user)  # the client's address, for the notifications
 		invoice = ticket_api.accept(ticket.name)["sales_invoice"]
 		ticket_api.accept(ticket.name)
-		self.assertEqual(mails("Assistance Ticket", ticket.name), 1)  # acknowledged with the payment request
+		# acknowledged with the payment request once the invoice's Factur-X is attached
+		self.assertEqual(mails("Assistance Ticket", ticket.name), 0)
+		testing.issue_einvoices(invoice, invoice)
+		self.assertEqual(mails("Assistance Ticket", ticket.name), 1)
 		from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 
 		payment = get_payment_entry("Sales Invoice", invoice)

@@ -27,6 +27,10 @@ class NotYours(frappe.DoesNotExistError):
 	"""What a client may not see does not exist for them (404, nothing revealed)."""
 
 
+class EInvoiceNotReady(frappe.DoesNotExistError):
+	"""The client's own e-invoice, still being made by a worker (404 with its reason)."""
+
+
 # ---------------------------------------------------------------------------- who
 CHOSEN_CLIENT = "dds_assistance_client"  # the user default that remembers whom they act for
 
@@ -372,9 +376,12 @@ def mandate_context() -> dict:
 # ---------------------------------------------------------------------------- e-invoices (Factur-X)
 def einvoices(customer: str, link_field: str, record: str) -> list[dict]:
 	"""The client's e-invoices of one ticket or Premium plan (``link_field`` names
-	it): its submitted invoices and the credit notes against them that have their
-	Factur-X PDF, oldest first."""
+	it): its submitted invoices and the credit notes against them, oldest first —
+	each with its Factur-X PDF to download, or "being prepared" while a worker makes
+	it (never a link to a file that is not there yet)."""
 	fields = ["name", "posting_date", "grand_total", "currency", "is_return"]
+	if frappe.get_meta("Sales Invoice").has_field(einvoice.PENDING_FIELD):
+		fields.append(einvoice.PENDING_FIELD)
 	invoices = frappe.get_all(
 		"Sales Invoice",
 		filters={"customer": customer, link_field: record, "docstatus": 1, "is_return": 0},
@@ -393,15 +400,27 @@ def einvoices(customer: str, link_field: str, record: str) -> list[dict]:
 			fields=fields,
 			order_by="posting_date asc, creation asc",
 		)
+	with_file = set(
+		frappe.get_all(
+			"File",
+			filters={
+				"attached_to_doctype": "Sales Invoice",
+				"attached_to_name": ("in", [row.name for row in invoices] or [""]),
+				"file_name": ("in", [einvoice.facturx_file_name(row.name) for row in invoices] or [""]),
+			},
+			pluck="attached_to_name",
+		)
+	)
 	return [
 		{
 			"name": row.name,
 			"credit_note": bool(row.is_return),
 			"date": frappe.utils.formatdate(row.posting_date),
 			"amount": frappe.utils.fmt_money(abs(row.grand_total), currency=row.currency),
+			"ready": row.name in with_file,
 		}
 		for row in invoices
-		if einvoice.facturx_file(row.name)
+		if row.name in with_file or row.get(einvoice.PENDING_FIELD)
 	]
 
 
@@ -434,6 +453,10 @@ def einvoice_download(invoice: str) -> tuple[str, bytes]:
 	):
 		raise NotYours(_("Not found"))
 	file = einvoice.facturx_file(invoice)
+	if not file and einvoice.facturx_pending(invoice):
+		raise EInvoiceNotReady(
+			_("The e-invoice {0} is being prepared: it will be here in a moment.").format(invoice)
+		)
 	if not file:
 		raise NotYours(_("Not found"))
 	return einvoice.facturx_file_name(invoice), frappe.get_doc("File", file).get_content()

@@ -165,6 +165,12 @@ function dds_show_state(frm) {
 				: [__("Invoice {0} is not paid: no assistance before payment (R-TKT-4).", [frm.doc.sales_invoice]), "red"]
 		);
 	}
+	if (frm.doc.sales_invoice && frm.doc.__onload && frm.doc.__onload.facturx_pending) {
+		lines.push([
+			__("The e-invoice (Factur-X) of invoice {0} is being prepared: the client is mailed as soon as it is ready.", [frm.doc.sales_invoice]),
+			"blue",
+		]);
+	}
 	frm.dds_state_lines = lines;
 	dds_render_headline(frm);
 	dds_countdown(frm);

@@ -69,6 +69,7 @@ ACTION_FIELDS = (
 # given when the request is recorded, then changed only by an action: who the client
 # is (R-TKT-1, R-TKT-11) and when the request arrived (R-TKT-10: the due time runs from it)
 KEPT_FIELDS = ("customer", "received_at", "raised_by")
+FACTURX_PENDING = "dds_facturx_pending"  # on Sales Invoice (integrations.einvoice)
 SLA_NOTIFIED = (core_sla.AT_RISK, core_sla.BREACHED)
 
 
@@ -158,6 +159,13 @@ class AssistanceTicket(Document):
 
 	def on_update(self):
 		self.remember_equipment()
+
+	def onload(self):
+		"""The desk says when the invoice's e-invoice is still being made in the background."""
+		if self.sales_invoice and frappe.get_meta("Sales Invoice").has_field(FACTURX_PENDING):
+			self.set_onload(
+				"facturx_pending", frappe.db.get_value("Sales Invoice", self.sales_invoice, FACTURX_PENDING)
+			)
 
 	def on_trash(self):
 		if frappe.db.exists("Remote Session", {"ticket": self.name}):
@@ -299,6 +307,11 @@ class AssistanceTicket(Document):
 		self.flags.ignore_permissions = True
 		self.flags.ignore_mandatory = True
 		self.save()
+
+	def dds_invoice_ready(self):
+		"""The ticket's invoice has its Factur-X PDF (``jobs.einvoices``): the Notification
+		"DDS Ticket Acknowledged" (event "Method" on this method) mails the client the
+		acknowledgement with the payment request and the invoice (R-TKT-4)."""
 
 	def follow_payment(self):
 		"""R-TKT-4: read the payment state again; the status follows it (opened when

@@ -9,7 +9,9 @@ frappe.ui.form.on("Terms Version", {
 				frappe
 					.call({ method: "dds_assistance.api.terms.publish_terms", args: { terms_version: frm.doc.name }, freeze: true })
 					.then((r) => {
-						frappe.show_alert(__("{0} clients informed.", [r.message.informed]));
+						frappe.show_alert(
+							__("{0} clients are being informed in the background.", [r.message.to_inform])
+						);
 						frm.reload_doc();
 					})
 			)
