@@ -340,9 +340,17 @@ def test_near_misses_are_those_of_every_piece_of_the_text(seed, words):
 	assert INDEX.near_misses(text) == every_piece(INDEX, text)
 
 
-def test_a_text_full_of_references_is_looked_at_in_a_bounded_number_of_places():
-	text = "ACC-SINV-2026-" * 70
-	compact, _ = transfer_matching._compact(text)
-	places = {i for _length, i in INDEX._near_windows(compact)}
-	assert len(places) == limits.NEAR_MISS_PIECES  # each a key's beginning, every 11 characters
-	assert INDEX.near_misses(text) == {}
+def test_a_text_full_of_references_is_not_searched_for_a_typo():
+	"""A text with more places that look like a reference than the bound: no typo
+	to guess, and no piece of it looked at; at the bound, every piece is."""
+	at = "ACC-SINV-2026-" * limits.NEAR_MISS_PIECES
+	compact, _ = transfer_matching._compact(at)
+	assert {i for _length, i in INDEX._near_windows(compact)} == set(
+		range(0, 11 * 15, 11)
+	)  # the last is too short
+	past = "ACC-SINV-2026-" * (limits.NEAR_MISS_PIECES + 1)
+	assert INDEX._near_windows(transfer_matching._compact(past)[0]) == []
+	assert INDEX.near_misses(past + " ACC-SINV-2026-0O012") == {}
+	assert INDEX.near_misses(at[14:] + " ACC-SINV-2026-0O012") == {
+		"ACC-SINV-2026-00012": "ACC-SINV-2026-0O012"
+	}

@@ -182,7 +182,7 @@ STATEMENT_DEPTH = 40  # nesting of the XML (a camt.053 needs about 15)
 STATEMENT_TEXT_MB = 10  # one text or attribute (the XML parser's own bound without huge_tree)
 STATEMENT_ELEMENTS = 5_000  # elements of one entry or one transaction, its remittance apart
 REFERENCE_CHARACTERS = 1_000  # remittance read per transaction to find the invoice it pays
-NEAR_MISS_PIECES = 16  # places of a transfer's text looked at for a mistyped reference
+NEAR_MISS_PIECES = 16  # places that look like a reference in a text searched for a mistyped one
 STATEMENT_INLINE_KB = 256  # a file up to this size is read at once; a larger one by a worker
 
 

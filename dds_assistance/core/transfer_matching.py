@@ -305,17 +305,19 @@ class InvoiceIndex:
 	def _near_windows(self, compact: str) -> list[tuple[int, int]]:
 		"""The pieces of the text (length, start) that may be one typo from a key:
 		those that begin as a key of their length ±1 begins, or end as it ends. One
-		look-up per character and length of key, whatever the number of invoices;
-		from the first ``limits.NEAR_MISS_PIECES`` such places of the text at most."""
+		look-up per character and length of key, whatever the number of invoices.
+		None at all when the text has more than ``limits.NEAR_MISS_PIECES`` such
+		places: a text full of references has no typo to guess."""
 		n = len(compact)
 		anchors = []  # (place in the text, piece's start or end, sizes)
 		for length, (a, beginnings, b, ends) in self._near_filters().items():
 			sizes = tuple(m for m in (length - 1, length, length + 1) if m >= 1)
 			anchors += [(i, "start", sizes) for i in _positions(compact, a, beginnings)]
 			anchors += [(j + b, "end", sizes) for j in _positions(compact, b, ends)]
-		anchors.sort()
+			if len(anchors) > limits.NEAR_MISS_PIECES:
+				return []
 		windows = set()
-		for place, side, sizes in anchors[: limits.NEAR_MISS_PIECES]:
+		for place, side, sizes in anchors:
 			if side == "start":
 				windows.update((m, place) for m in sizes if place + m <= n)
 			else:
@@ -325,9 +327,9 @@ class InvoiceIndex:
 	def near_misses(self, text: str) -> dict[str, str]:
 		"""Invoices whose name (or ticket name) is one typo away from a piece of the
 		text: invoice name → that piece of the text. The cost is linear in the
-		text: only the pieces that share a key's beginning or end are looked at, at
-		``limits.NEAR_MISS_PIECES`` places of the text at most (a text full of
-		references has no typo to guess)."""
+		text: only the pieces that share a key's beginning or end are looked at, in
+		a text that has ``limits.NEAR_MISS_PIECES`` such places at most (a text full
+		of references has no typo to guess)."""
 		compact, _ = _compact(text)
 		near_index = self._near_index()
 		keys = {}
