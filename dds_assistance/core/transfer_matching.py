@@ -235,7 +235,7 @@ class InvoiceIndex:
 			ticket = reference_key(invoice.ticket)
 			if len(ticket) >= MIN_KEY_LENGTH and not invoice.is_return:
 				self.by_ticket.setdefault(ticket, []).append(invoice.name)
-		self._near: dict[str, set[str]] | None = None
+		self._near: dict[str, str | set[str]] | None = None
 		self._filters: dict[int, tuple[int, set[str], int, set[str]]] | None = None
 		self._shapes = {
 			kind: (
@@ -272,16 +272,24 @@ class InvoiceIndex:
 		names = list(dict.fromkeys(name for _, name in hits))
 		return names, (hits[0][0] if hits else "")
 
-	def _near_index(self) -> dict[str, set[str]]:
-		"""Every key, and every key with one character deleted → those keys: a piece
-		of text one typo from a key shares one of these strings with it (itself, or
-		itself with one character deleted)."""
+	def _near_index(self) -> dict[str, str | set[str]]:
+		"""Every key, and every key with one character deleted → that key (or the
+		set of them, for the few strings several keys share): a piece of text one
+		typo from a key shares one of these strings with it (itself, or itself with
+		one character deleted)."""
 		if self._near is None:
-			self._near = {}
+			near: dict[str, str | set[str]] = {}
+			get = near.get
 			for key in (*self.by_name, *self.by_ticket):
-				self._near.setdefault(key, set()).add(key)
-				for i in range(len(key)):
-					self._near.setdefault(key[:i] + key[i + 1 :], set()).add(key)
+				for variant in {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}:
+					found = get(variant)
+					if found is None:
+						near[variant] = key
+					elif isinstance(found, str):
+						near[variant] = {found, key}
+					else:
+						found.add(key)
+			self._near = near
 		return self._near
 
 	def _near_filters(self) -> dict[int, tuple[int, set[str], int, set[str]]]:
@@ -335,10 +343,14 @@ class InvoiceIndex:
 		keys = {}
 		for length, i in self._near_windows(compact):
 			window = compact[i : i + length]
-			candidates = set(near_index.get(window, ()))
-			for j in range(length):
-				found = near_index.get(window[:j] + window[j + 1 :])
-				if found:
+			candidates = set()
+			for variant in (window, *(window[:j] + window[j + 1 :] for j in range(length))):
+				found = near_index.get(variant)
+				if found is None:
+					continue
+				if isinstance(found, str):
+					candidates.add(found)
+				else:
 					candidates.update(found)
 			for key in candidates:
 				if key not in keys and _within_one_edit(window, key):
