@@ -194,7 +194,8 @@ def test_a_file_at_its_size_bound_is_read_and_one_byte_more_refused():
 	error = refused("statement_too_large", at_bound + b" ")
 	assert error.args_ == (20.0, limits.STATEMENT_MB)
 	assert (
-		str(error) == "The statement file is 20.0 MB: 20 MB at most. Download the statement over fewer days."
+		str(error)
+		== "The statement file is larger than 20 MB (20.0 MB): download the statement over fewer days."
 	)
 
 

@@ -190,7 +190,7 @@ def check_statement_size(size: int) -> None:
 	if size > STATEMENT_MB * MB:
 		raise RuleError(
 			"statement_too_large",
-			"The statement file is {0} MB: {1} MB at most. Download the statement over fewer days.",
+			"The statement file is larger than {1} MB ({0} MB): download the statement over fewer days.",
 			round(size / MB, 1),
 			STATEMENT_MB,
 		)

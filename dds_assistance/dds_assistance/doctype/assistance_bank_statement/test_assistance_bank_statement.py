@@ -574,7 +574,7 @@ class TestStatementBounds(StatementCase):
 		self.assertEqual(result["status"], "Failed")
 		self.assertEqual(
 			result["error"],
-			"Le fichier de relevé fait 1.0 Mo : 1 Mo au plus. Téléchargez le relevé sur moins de jours.",
+			"Le fichier de relevé dépasse 1 Mo (1.0 Mo) : téléchargez le relevé sur moins de jours.",
 		)
 		self.assertFalse(enqueue.called)
 		# within its bound, the same file is read (by a worker: it is larger than a request reads)
