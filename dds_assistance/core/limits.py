@@ -110,7 +110,9 @@ def check_argument(name: str, value) -> None:
 
 
 # ---------------------------------------------------------------------------- attachments
-ATTACHMENT_MB = 20  # a file a client attaches (a setting may lower it; the site's upload limit caps it)
+ATTACHMENT_MB = (
+	20  # a file a client attaches: the default of Assistance Settings, capped by the site's upload limit
+)
 ATTACHMENTS_PER_TICKET = 50  # files a client attaches to one request from the portal
 
 
