@@ -93,3 +93,38 @@ def test_second_client_cannot_reach_the_first_clients_pages(portal, data):
 	portal.goto("/assistance")
 	assert data["ticket"] not in portal.page.content()
 	portal.shot("mes-demandes-client-b")
+
+
+def test_client_attaches_a_file_and_a_file_past_the_bound_is_refused_before_anything_is_sent(portal, data):
+	"""Issue #28: the form states the attachment's bound and checks it before
+	sending; a file within it goes as an upload with the new request."""
+	portal.login(data["user_a"], data["password"])
+	portal.goto("/assistance/new")
+	bound = int(portal.page.get_attribute("#attachment", "data-max-bytes"))
+	assert "Mo au plus. Types autorisés" in portal.page.inner_text(".dds-attachment-bound")
+	stamp = datetime.now().strftime("%H%M%S")
+
+	def fill(subject: str):
+		portal.page.fill("#subject", subject)
+		portal.page.fill("#serial_no", "SN-NAV-02")
+		portal.page.fill("#equipment_reference", "exocad DentalCAD 3.2")
+		portal.page.fill("#description", "La bibliothèque d'implants ne se charge plus, capture jointe.")
+
+	too_big = {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n" + b"0" * bound}
+	fill(f"Trop gros {stamp}")
+	portal.page.set_input_files("#attachment", too_big)
+	portal.page.click("#dds-submit")
+	portal.page.wait_for_selector(".modal.show", timeout=10_000)
+	assert "scan.pdf dépasse les" in portal.page.inner_text(".modal.show")
+	portal.shot("fichier-trop-gros")
+	portal.goto("/assistance")
+	assert f"Trop gros {stamp}" not in portal.page.content()  # nothing was sent
+
+	portal.goto("/assistance/new")
+	fill(f"Avec capture {stamp}")
+	pdf = {"name": "capture.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%%EOF\n"}
+	portal.page.set_input_files("#attachment", pdf)
+	portal.page.click("#dds-submit")
+	portal.page.wait_for_url("**/assistance/tickets/**", timeout=20_000)
+	assert "capture.pdf" in portal.page.content()
+	portal.shot("demande-avec-fichier")

@@ -63,6 +63,11 @@ doc_events = {
 	"Bank Account": {
 		"before_validate": "dds_assistance.integrations.payment_means.validate_company_bank_account",
 	},
+	# R-TKT-4, R-ACC-2: Bank Transactions from ERPNext's own Bank Statement Import (or a
+	# bank feed) matched with the open invoices by the same rules as the app's import
+	"Bank Transaction": {
+		"on_submit": "dds_assistance.integrations.bank_statement.on_bank_transaction_submit"
+	},
 	# R-TKT-6, R-TKT-9: e-mail intake and first response
 	"Communication": {
 		"after_insert": "dds_assistance.integrations.communication.on_communication_change",

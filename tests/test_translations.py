@@ -88,17 +88,19 @@ def core_messages():
 
 def core_constants():
 	"""Messages the core keeps in tables and the Frappe side shows through ``_()``."""
-	from dds_assistance.core import accounting, bank_details, remote_sessions, transfer_matching
+	from dds_assistance.core import accounting, bank_details, limits, remote_sessions, transfer_matching
 
 	for table in (
 		remote_sessions.START_REFUSALS,
 		remote_sessions.CHECKLIST_LABELS,
 		bank_details.ERROR_MESSAGES,
+		limits.STATEMENT_MESSAGES,
 	):
 		for text in table.values():
 			yield "core", text
 	for text in (*accounting.ANOMALIES, *transfer_matching.DECISION_MESSAGES, *transfer_matching.REASONS):
 		yield "core", text
+	yield "core", transfer_matching.M_TRUNCATED
 	yield from einvoice_constants()
 	yield from direct_debit_constants()
 

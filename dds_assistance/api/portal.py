@@ -19,7 +19,7 @@ from dds_assistance.core.errors import RuleError
 from dds_assistance.core.limits import check_lengths
 from dds_assistance.guards.refusals import ClientSuspendedError, throw_rule
 from dds_assistance.integrations import payment_means
-from dds_assistance.integrations.files import attach_private
+from dds_assistance.integrations.files import attach_private, check_room
 from dds_assistance.web import portal_reads
 from dds_assistance.web.endpoints import endpoint
 from dds_assistance.web.portal_reads import client, client_tickets, own, owner_of, suspension_message
@@ -139,10 +139,12 @@ def create_request(
 def attach_file(ticket: str, filename: str | None = None, filedata: str | None = None) -> dict:
 	"""An attachment to one's own open ticket, kept private (only its client and
 	staff reach it): sent as a multipart upload (``file``) or base64 ``filedata``.
-	Only the allowed types, with a content that matches the extension."""
+	Only the allowed types, with a content that matches the extension, within the
+	bounds of ``core.limits`` (its size, the files of one request)."""
 	customer = owner_of("Assistance Ticket", ticket)
 	refuse_if_suspended(customer)
 	refuse_if_final(ticket)
+	check_room("Assistance Ticket", ticket)
 	upload = frappe.request.files.get("file") if frappe.request and frappe.request.files else None
 	if upload:
 		filename, content = filename or upload.filename, upload.stream.read()

@@ -9,7 +9,8 @@ from dds_assistance.api._common import locked_doc, retry_on_deadlock
 from dds_assistance.context.business_calendar import time_to_due
 from dds_assistance.context.staff import require_manager
 from dds_assistance.core import sla as core_sla
-from dds_assistance.web.endpoints import endpoint
+from dds_assistance.guards.refusals import InvalidArguments
+from dds_assistance.web.endpoints import check_bound, endpoint
 
 TICKET = "Assistance Ticket"
 
@@ -114,13 +115,17 @@ def payments(ticket: str) -> list[str]:
 @endpoint()
 def countdowns(tickets: list[str] | str) -> dict[str, str]:
 	"""R-TKT-9: business time left before each ticket's first-response due time (list view)."""
-	names = frappe.parse_json(tickets) if isinstance(tickets, str) else tickets
+	try:
+		names = frappe.parse_json(tickets) if isinstance(tickets, str) else tickets
+	except ValueError:
+		names = None
 	if not isinstance(names, list):
-		frappe.throw(_("Invalid Value"))
+		frappe.throw(_("Invalid value for {0}.").format(_("Requests")), exc=InvalidArguments)
+	check_bound("tickets", names)  # a page of the list at most (core.limits.LIST_ITEMS)
 	result = {}
 	for row in frappe.get_list(
 		TICKET,
-		filters={"name": ("in", [str(n) for n in names[:500]]), "first_responded_on": ("is", "not set")},
+		filters={"name": ("in", [str(n) for n in names]), "first_responded_on": ("is", "not set")},
 		fields=["name", "response_due"],
 	):
 		if row.response_due:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
+from dds_assistance.core import limits
 from dds_assistance.core.bank_details import CENT, _money
 from dds_assistance.core.camt053 import BOOKED, BankTransaction
 
@@ -65,6 +66,8 @@ M_CREDIT_NOTE = "Transfer of {0} {1} refers to credit note {2}: refunds are reco
 M_CURRENCY = "Transfer of {0} {1} cannot pay invoice {2}, which is in {3}"
 M_EXCHANGE = "Transfer of {0} {1}, sent as {3} {4}, does not equal the {5} {1} outstanding on invoice {2}"
 M_NOT_BOOKED = "Bank entry of {0} {1} is not booked (status {2})"
+# added to any explanation when the transfer's texts were longer than what is read of them
+M_TRUNCATED = "Only the first {0} characters of its remittance information were read."
 DECISION_MESSAGES = (
 	M_MATCHED,
 	M_PARTIAL,
@@ -122,6 +125,9 @@ class Decision:
 	reference: str = ""
 	message: str = ""
 	args: tuple = ()
+	# the transfer's texts were longer than what the matching reads of them
+	# (``limits.REFERENCE_CHARACTERS``): the explanation says so
+	truncated: bool = False
 
 	@property
 	def matched(self) -> bool:
@@ -129,7 +135,8 @@ class Decision:
 
 	@property
 	def explanation(self) -> str:
-		return self.message.format(*self.args)
+		text = self.message.format(*self.args)
+		return f"{text} {M_TRUNCATED.format(limits.REFERENCE_CHARACTERS)}" if self.truncated else text
 
 
 _TOKEN = re.compile(r"[A-Z0-9]+")
@@ -159,6 +166,19 @@ def _compact(text: str) -> tuple[str, frozenset[int]]:
 		starts.append(offset)
 		offset += len(token)
 	return "".join(tokens), frozenset(starts)
+
+
+def _positions(text: str, width: int, wanted: set[str]) -> list[int]:
+	"""Where in ``text`` a piece of ``width`` characters that is one of ``wanted``
+	begins, in order — the pieces gathered and compared at once, not one by one."""
+	present = {text[i : i + width] for i in range(len(text) - width + 1)} & wanted
+	found = []
+	for piece in present:
+		i = text.find(piece)
+		while i >= 0:
+			found.append(i)
+			i = text.find(piece, i + 1)
+	return sorted(found)
 
 
 def _as_written(text: str, start: int, end: int) -> str:
@@ -215,7 +235,8 @@ class InvoiceIndex:
 			ticket = reference_key(invoice.ticket)
 			if len(ticket) >= MIN_KEY_LENGTH and not invoice.is_return:
 				self.by_ticket.setdefault(ticket, []).append(invoice.name)
-		self._deletions: dict[str, set[str]] | None = None
+		self._near: dict[str, str | set[str]] | None = None
+		self._filters: dict[int, tuple[int, set[str], int, set[str]]] | None = None
 		self._shapes = {
 			kind: (
 				sorted({len(k) for k in keys}, reverse=True),
@@ -230,8 +251,10 @@ class InvoiceIndex:
 		keys = self.by_name if kind == "name" else self.by_ticket
 		lengths, prefixes = self._shapes[kind]
 		found, covered = [], set()
-		for i in range(len(compact) - MIN_KEY_LENGTH + 1):
-			if compact[i : i + PREFIX_LENGTH] not in prefixes or i in covered:
+		for i in _positions(
+			compact[: max(len(compact) - MIN_KEY_LENGTH + PREFIX_LENGTH, 0)], PREFIX_LENGTH, prefixes
+		):
+			if i in covered:
 				continue
 			for length in lengths:
 				key = compact[i : i + length]
@@ -249,35 +272,89 @@ class InvoiceIndex:
 		names = list(dict.fromkeys(name for _, name in hits))
 		return names, (hits[0][0] if hits else "")
 
-	def _deletion_index(self) -> dict[str, set[str]]:
-		if self._deletions is None:
-			self._deletions = {}
+	def _near_index(self) -> dict[str, str | set[str]]:
+		"""Every key, and every key with one character deleted → that key (or the
+		set of them, for the few strings several keys share): a piece of text one
+		typo from a key shares one of these strings with it (itself, or itself with
+		one character deleted)."""
+		if self._near is None:
+			near: dict[str, str | set[str]] = {}
+			get = near.get
 			for key in (*self.by_name, *self.by_ticket):
-				for i in range(len(key)):
-					self._deletions.setdefault(key[:i] + key[i + 1 :], set()).add(key)
-		return self._deletions
+				for variant in {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}:
+					found = get(variant)
+					if found is None:
+						near[variant] = key
+					elif isinstance(found, str):
+						near[variant] = {found, key}
+					else:
+						found.add(key)
+			self._near = near
+		return self._near
+
+	def _near_filters(self) -> dict[int, tuple[int, set[str], int, set[str]]]:
+		"""For each length of key: the length and the set of the keys' beginnings, and
+		of their ends, that a piece of text one typo away shares. A typo (one
+		substitution, insertion, deletion, or swap of neighbours) touches two
+		neighbouring characters at most, so of a key's first ``a`` and last ``b``
+		characters, ``a + b <= len(key) - 2``, one part stays as it is: at the
+		piece's beginning, or at its end."""
+		if self._filters is None:
+			self._filters = {}
+			for key in (*self.by_name, *self.by_ticket):
+				length = len(key)
+				a = (length - 2) // 2
+				b = length - 2 - a
+				_a, beginnings, _b, ends = self._filters.setdefault(length, (a, set(), b, set()))
+				beginnings.add(key[:a])
+				ends.add(key[length - b :])
+		return self._filters
+
+	def _near_windows(self, compact: str) -> list[tuple[int, int]]:
+		"""The pieces of the text (length, start) that may be one typo from a key:
+		those that begin as a key of their length ±1 begins, or end as it ends. One
+		look-up per character and length of key, whatever the number of invoices.
+		None at all when the text has more than ``limits.NEAR_MISS_PIECES`` such
+		places: a text full of references has no typo to guess."""
+		n = len(compact)
+		anchors = []  # (place in the text, piece's start or end, sizes)
+		for length, (a, beginnings, b, ends) in self._near_filters().items():
+			sizes = tuple(m for m in (length - 1, length, length + 1) if m >= 1)
+			anchors += [(i, "start", sizes) for i in _positions(compact, a, beginnings)]
+			anchors += [(j + b, "end", sizes) for j in _positions(compact, b, ends)]
+			if len(anchors) > limits.NEAR_MISS_PIECES:
+				return []
+		windows = set()
+		for place, side, sizes in anchors:
+			if side == "start":
+				windows.update((m, place) for m in sizes if place + m <= n)
+			else:
+				windows.update((m, place - m) for m in sizes if place - m >= 0)
+		return sorted(windows)
 
 	def near_misses(self, text: str) -> dict[str, str]:
 		"""Invoices whose name (or ticket name) is one typo away from a piece of the
-		text: invoice name → that piece of the text."""
+		text: invoice name → that piece of the text. The cost is linear in the
+		text: only the pieces that share a key's beginning or end are looked at, in
+		a text that has ``limits.NEAR_MISS_PIECES`` such places at most (a text full
+		of references has no typo to guess)."""
 		compact, _ = _compact(text)
-		deletions = self._deletion_index()
-		lengths = sorted(
-			{n + d for n in (*self._shapes["name"][0], *self._shapes["ticket"][0]) for d in (-1, 0, 1)}
-		)
+		near_index = self._near_index()
 		keys = {}
-		for length in lengths:
-			for i in range(len(compact) - length + 1):
-				window = compact[i : i + length]
-				candidates = set(deletions.get(window, ()))
-				for j in range(length + 1):
-					shorter = window[:j] + window[j + 1 :] if j < length else window
-					if shorter in self.by_name or shorter in self.by_ticket:
-						candidates.add(shorter)
-					candidates.update(deletions.get(shorter, ()))
-				for key in candidates:
-					if key not in keys and _within_one_edit(window, key):
-						keys[key] = (i, i + length)
+		for length, i in self._near_windows(compact):
+			window = compact[i : i + length]
+			candidates = set()
+			for variant in (window, *(window[:j] + window[j + 1 :] for j in range(length))):
+				found = near_index.get(variant)
+				if found is None:
+					continue
+				if isinstance(found, str):
+					candidates.add(found)
+				else:
+					candidates.update(found)
+			for key in candidates:
+				if key not in keys and _within_one_edit(window, key):
+					keys[key] = (i, i + length)
 		near: dict[str, str] = {}
 		for key in sorted(keys):
 			for name in self.by_name.get(key, []) + self.by_ticket.get(key, []):
@@ -305,9 +382,19 @@ def match(transactions: Sequence[BankTransaction], open_invoices: Iterable[OpenI
 	return [_decide(transaction, index, paid_by) for transaction in transactions]
 
 
+def read_text(t: BankTransaction) -> tuple[str, bool]:
+	"""What the matching reads of a transaction's texts: the first
+	``limits.REFERENCE_CHARACTERS`` characters, and whether there was more."""
+	text = t.reference_text
+	if len(text) > limits.REFERENCE_CHARACTERS:
+		return text[: limits.REFERENCE_CHARACTERS], True
+	return text, t.truncated
+
+
 def _decide(t: BankTransaction, index: InvoiceIndex, paid_by: dict[str, str]) -> Decision:
 	amount = t.amount.quantize(CENT)
 	money = (_amount(amount), t.currency)
+	text, truncated = read_text(t)
 
 	def decide(reason, message, *extra, invoice=None, invoices=(), reference="", status=UNMATCHED):
 		customer = index.invoices[invoice].customer if invoice in index.invoices else None
@@ -323,11 +410,12 @@ def _decide(t: BankTransaction, index: InvoiceIndex, paid_by: dict[str, str]) ->
 			reference,
 			message,
 			(*money, *extra),
+			truncated,
 		)
 
 	if t.status and t.status != BOOKED:
 		return decide(R_NOT_BOOKED, M_NOT_BOOKED, t.status)
-	names, reference = index.references(t.reference_text)
+	names, reference = index.references(text)
 	if t.reversal or not t.is_credit:
 		# a refund, a returned transfer, a bank charge: recorded by hand (the invoices
 		# it names, if any, are given to help)
@@ -338,7 +426,7 @@ def _decide(t: BankTransaction, index: InvoiceIndex, paid_by: dict[str, str]) ->
 	invoices = [invoice for invoice in invoices if not invoice.is_return]
 
 	if not invoices:
-		return _unknown(t, index, paid_by, amount, decide)
+		return _unknown(t, text, index, paid_by, amount, decide)
 	if len(invoices) > 1:
 		listed = ", ".join(invoice.name for invoice in invoices)
 		return decide(R_SEVERAL, M_SEVERAL, listed, invoices=[i.name for i in invoices], reference=reference)
@@ -383,10 +471,12 @@ def _decide(t: BankTransaction, index: InvoiceIndex, paid_by: dict[str, str]) ->
 NEAR_LISTED = 5
 
 
-def _unknown(t: BankTransaction, index: InvoiceIndex, paid_by: dict[str, str], amount: Decimal, decide):
+def _unknown(
+	t: BankTransaction, text: str, index: InvoiceIndex, paid_by: dict[str, str], amount: Decimal, decide
+):
 	"""No known reference: a hint when one open invoice is a typo away. Several
 	candidates are narrowed by the amount, then by the payer's name."""
-	near = index.near_misses(t.reference_text)
+	near = index.near_misses(text)
 	candidates = sorted(
 		name
 		for name in near

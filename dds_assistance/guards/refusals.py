@@ -31,6 +31,12 @@ class InvalidArguments(frappe.ValidationError, FrappeTypeError):
 	http_status_code = 400
 
 
+class InputTooLarge(frappe.ValidationError):
+	"""An input past its bound (``core.limits``): the message states the bound (413)."""
+
+	http_status_code = 413
+
+
 class InvoiceSetupError(frappe.ValidationError):
 	"""Assistance Settings lack what an invoice needs."""
 

@@ -2,25 +2,35 @@
 
 Each transaction of the file becomes one ERPNext Bank Transaction of the company's
 Bank Account (submitted; its ``transaction_id`` is the bank's reference, so a
-statement imported twice adds nothing). The core's matching (``core.payments.match``)
-decides which credits pay an open invoice of the app in full; for those, the
-Payment Entry is made with ERPNext's own ``get_payment_entry`` and the Bank
-Transaction reconciled with it by ERPNext's bank reconciliation tool — the ticket
-then opens by itself (``integrations.sales_invoice.on_payment_entry_change``).
-Every other transaction stays unreconciled for the accountant, with the reason
-code and its explanation on the Bank Transaction (custom fields ``dds_match_*``).
+statement imported twice adds nothing). A file may hold several statements (days,
+accounts): each is imported on its own, into the company's Bank Account of its
+IBAN. The core's matching (``core.transfer_matching.match``) decides which credits
+pay an open invoice of the app in full; for those, the Payment Entry is made with
+ERPNext's own ``get_payment_entry`` and the Bank Transaction reconciled with it by
+ERPNext's bank reconciliation tool — the ticket then opens by itself
+(``integrations.sales_invoice.on_payment_entry_change``). Every other transaction
+stays unreconciled for the accountant, with the reason code and its explanation on
+the Bank Transaction (custom fields ``dds_match_*``).
+
+Bank Transactions that come another way — ERPNext's own Bank Statement Import
+(CSV, XLSX), a bank feed — are matched by the same rules once submitted
+(``on_bank_transaction_submit`` queues ``match_other_transactions``), through the
+same fields.
 
 Each transaction is recorded in a transaction of its own, committed.
 """
 
 import json
 from collections import Counter
+from dataclasses import replace
+from decimal import Decimal
 
 import frappe
 from frappe import _
 from frappe.utils import add_days, flt, getdate, nowdate
 
-from dds_assistance.core import bank_details, camt053, direct_debit_matching, transfer_matching
+from dds_assistance.background.runner import enqueue_resumable
+from dds_assistance.core import bank_details, camt053, direct_debit_matching, limits, transfer_matching
 from dds_assistance.core.errors import RuleError
 from dds_assistance.integrations import direct_debit_statement
 
@@ -45,7 +55,10 @@ def refusal(error: RuleError) -> str:
 
 
 def explanation(decision: transfer_matching.Decision) -> str:
-	return _(decision.message).format(*decision.args)
+	text = _(decision.message).format(*decision.args)
+	if decision.truncated:
+		text += " " + _(transfer_matching.M_TRUNCATED).format(limits.REFERENCE_CHARACTERS)
+	return text
 
 
 # ---------------------------------------------------------------------------- the account and the file
@@ -77,30 +90,57 @@ def bank_account_details(bank_account: str) -> frappe._dict:
 	return account
 
 
-def read_statement(content: bytes, account: frappe._dict) -> camt053.Statement:
-	"""The statement of the file, refused (in French) unless it is a readable
-	CAMT.053 statement of ``account`` in its currency."""
+def read_statements(content: bytes, account: frappe._dict) -> list[tuple[camt053.Statement, frappe._dict]]:
+	"""Each statement of the file with the company's Bank Account it is of: the
+	account chosen, or another of the company's accounts with the statement's
+	IBAN. The file is refused (in French, with the bound it passes) unless it is a
+	readable CAMT.053 file within the bounds of ``core.limits`` whose every
+	statement is of an account of the company, in that account's currency."""
 	try:
-		statement = camt053.parse_camt053(content)
+		statements = camt053.parse_camt053_statements(content)
 	except RuleError as error:
 		frappe.throw(refusal(error), exc=StatementRefused, title=_("Invalid Bank Statement"))
-	if statement.account_iban and statement.account_iban != account.iban:
-		frappe.throw(
-			_("This statement is of the account {0}, not of {1} ({2}).").format(
-				frappe.bold(statement.account_iban), frappe.bold(account.name), account.iban
-			),
-			exc=StatementRefused,
-			title=_("Invalid Bank Statement"),
-		)
-	if statement.currency and account.currency and statement.currency != account.currency:
-		frappe.throw(
-			_("This statement is in {0}, the account {1} in {2}.").format(
-				statement.currency, frappe.bold(account.name), account.currency
-			),
-			exc=StatementRefused,
-			title=_("Invalid Bank Statement"),
-		)
-	return statement
+	accounts = {account.iban: account}
+	read = []
+	for statement in statements:
+		iban = statement.account_iban or account.iban
+		if iban not in accounts:
+			accounts[iban] = company_account_of(iban, account)
+		if accounts[iban] is None:
+			frappe.throw(
+				_("This statement is of the account {0}, not of {1} ({2}).").format(
+					frappe.bold(statement.account_iban), frappe.bold(account.name), account.iban
+				),
+				exc=StatementRefused,
+				title=_("Invalid Bank Statement"),
+			)
+		of = accounts[iban]
+		if statement.currency and of.currency and statement.currency != of.currency:
+			frappe.throw(
+				_("This statement is in {0}, the account {1} in {2}.").format(
+					statement.currency, frappe.bold(of.name), of.currency
+				),
+				exc=StatementRefused,
+				title=_("Invalid Bank Statement"),
+			)
+		read.append((statement, of))
+	return read
+
+
+def company_account_of(iban: str, account: frappe._dict) -> frappe._dict | None:
+	"""The company's other Bank Account of ``iban`` (the company of ``account``), if any."""
+	name = frappe.db.get_value(
+		"Bank Account",
+		{"iban": iban, "is_company_account": 1, "company": account.company, "disabled": 0},
+		"name",
+	)
+	if not name:
+		return None
+	try:
+		return bank_account_details(name)
+	except StatementRefused:
+		frappe.clear_last_message()
+		return None
 
 
 # ---------------------------------------------------------------------------- what is already known
@@ -253,36 +293,22 @@ def record_transaction(
 	day = transaction.booking_date or transaction.value_date or getdate(nowdate())
 	if decision.matched:
 		decision = decide_again(transaction, decision)
-	amount = flt(transaction.amount, 2)
-	referred = decision.invoice or (decision.invoices[0] if len(decision.invoices) == 1 else None)
 	name = insert_bank_transaction(
 		transaction,
 		account,
-		reason=decision.reason,
-		note=explanation(decision),
+		decision_fields(decision),
 		customer=decision.customer,
-		invoice=referred if referred and frappe.db.exists("Sales Invoice", referred) else None,
 		statement_name=statement_name,
 	)
-	if not decision.matched:
-		return name, False
-	payment = pay_invoice(decision.invoice, amount, transaction.id, day, account)
-	reconcile(name, payment, amount)
-	return name, True
+	return name, settle(name, transaction, decision, account, day)
 
 
 def insert_bank_transaction(
-	transaction: camt053.BankTransaction,
-	account: frappe._dict,
-	*,
-	reason,
-	note,
-	customer,
-	invoice,
-	statement_name,
+	transaction: camt053.BankTransaction, account: frappe._dict, decided: dict, *, customer, statement_name
 ) -> str:
 	"""The statement's transaction as a submitted ERPNext Bank Transaction, with what
-	the import decided of it."""
+	the import decided of it (``decided``: its reason, explanation and invoice, as
+	``decided_fields`` makes them)."""
 	day = transaction.booking_date or transaction.value_date or getdate(nowdate())
 	amount = flt(transaction.amount, 2)
 	doc = frappe.new_doc(BANK_TRANSACTION)
@@ -299,12 +325,10 @@ def insert_bank_transaction(
 			"transaction_id": transaction_id_for(transaction.id, account),
 			"transaction_type": (transaction.bank_code or "")[:140],
 			"bank_party_name": (transaction.counterparty_name or "")[:140],
-			"bank_party_iban": transaction.counterparty_iban or None,
+			"bank_party_iban": transaction.counterparty_iban[:140] or None,
 			"party_type": "Customer" if customer else None,
 			"party": customer,
-			REASON_FIELD: reason,
-			NOTE_FIELD: note,
-			INVOICE_FIELD: invoice,
+			**decided,
 			STATEMENT_FIELD: statement_name,
 		}
 	)
@@ -312,6 +336,39 @@ def insert_bank_transaction(
 	doc.insert()
 	doc.submit()
 	return doc.name
+
+
+def decision_fields(decision: transfer_matching.Decision) -> dict:
+	"""What the matching decided, as the Bank Transaction shows it: the reason, its
+	explanation, the invoice referred to."""
+	referred = decision.invoice or (decision.invoices[0] if len(decision.invoices) == 1 else None)
+	return decided_fields(decision.reason, explanation(decision), referred)
+
+
+def decided_fields(reason: str, note: str, invoice: str | None) -> dict:
+	"""The Bank Transaction's fields of what the import decided of it."""
+	return {
+		REASON_FIELD: reason,
+		NOTE_FIELD: note,
+		INVOICE_FIELD: invoice if invoice and frappe.db.exists("Sales Invoice", invoice) else None,
+	}
+
+
+def settle(
+	bank_transaction: str,
+	transaction: camt053.BankTransaction,
+	decision: transfer_matching.Decision,
+	account: frappe._dict,
+	day,
+) -> bool:
+	"""For a match: the invoice's Payment Entry, reconciled with the Bank
+	Transaction. Returns whether it was a match."""
+	if not decision.matched:
+		return False
+	amount = flt(transaction.amount, 2)
+	payment = pay_invoice(decision.invoice, amount, transaction.id, day, account)
+	reconcile(bank_transaction, payment, amount)
+	return True
 
 
 def decide_again(
@@ -390,6 +447,136 @@ def reconcile(bank_transaction: str, payment_entry: str, amount: float):
 
 	vouchers = [{"payment_doctype": "Payment Entry", "payment_name": payment_entry, "amount": amount}]
 	reconcile_vouchers(bank_transaction, json.dumps(vouchers))
+
+
+# ---------------------------------------------------------------------------- Bank Transactions from elsewhere
+MATCH_JOB = "dds_assistance.jobs.bank_statements.match_other_transactions"
+OTHER_BATCH = 500
+
+
+def on_bank_transaction_submit(doc, method=None):
+	"""``Bank Transaction.on_submit``: one that came another way than the app's own
+	import (ERPNext's Bank Statement Import from CSV or XLSX, a bank feed) is
+	matched by the same rules — by a worker, once this transaction is committed."""
+	if doc.get(REASON_FIELD) or doc.get(STATEMENT_FIELD):
+		return
+	enqueue_resumable(MATCH_JOB)
+
+
+def other_transactions(limit: int = OTHER_BATCH, exclude=(), submitted_before=None) -> list[frappe._dict]:
+	"""Submitted Bank Transactions the app has not matched yet and that still wait
+	for their reconciliation (the app's own import matched its own)."""
+	filters = {
+		"docstatus": 1,
+		"bank_account": ("in", company_accounts() or [""]),
+		REASON_FIELD: ("is", "not set"),
+		STATEMENT_FIELD: ("is", "not set"),
+		"status": ("in", ("Pending", "Unreconciled")),
+		"unallocated_amount": (">", 0),
+	}
+	if exclude:
+		filters["name"] = ("not in", list(exclude))
+	if submitted_before:
+		filters["modified"] = ("<", submitted_before)
+	return frappe.get_all(
+		BANK_TRANSACTION,
+		filters=filters,
+		fields=[
+			"name",
+			"date",
+			"bank_account",
+			"company",
+			"currency",
+			"deposit",
+			"withdrawal",
+			"description",
+			"reference_number",
+			"bank_party_name",
+			"bank_party_iban",
+		],
+		order_by="date asc, creation asc",
+		limit_page_length=limit,
+	)
+
+
+def as_transaction(row) -> camt053.BankTransaction:
+	"""A Bank Transaction as the matching reads a statement's: its description and
+	reference are what the payer wrote."""
+	credit = flt(row.deposit) > 0
+	return camt053.BankTransaction(
+		id=row.name,
+		amount=Decimal(str(flt(row.deposit if credit else row.withdrawal, 2))),
+		currency=(row.currency or "").upper(),
+		credit_debit=camt053.CREDIT if credit else camt053.DEBIT,
+		booking_date=getdate(row.date) if row.date else None,
+		counterparty_name=row.bank_party_name or "",
+		counterparty_iban=row.bank_party_iban or "",
+		remittance=row.description or "",
+		structured_reference=row.reference_number or "",
+	)
+
+
+def company_accounts() -> list[str]:
+	"""The company's Bank Accounts that payments can go into (a ledger account each)."""
+	return frappe.get_all(
+		"Bank Account", filters={"is_company_account": 1, "account": ("is", "set")}, pluck="name"
+	)
+
+
+def ledger_account(bank_account: str) -> frappe._dict:
+	"""The company's Bank Account as a payment needs it (its IBAN is not needed
+	here: the transaction is already in ERPNext)."""
+	return frappe.db.get_value("Bank Account", bank_account, ["name", "account", "company"], as_dict=True)
+
+
+def match_other_transactions() -> Counter:
+	"""Match every submitted Bank Transaction the app has not looked at (see
+	``on_bank_transaction_submit``), by batches, each transaction committed on its
+	own; those submitted meanwhile are matched by the same run. Run again, it
+	changes nothing."""
+	counts, seen = Counter(), set()
+	while rows := other_transactions(exclude=seen):
+		seen.update(row.name for row in rows)
+		by_company: dict[str, list] = {}
+		for row in rows:
+			by_company.setdefault(row.company, []).append(row)
+		for company, group in by_company.items():
+			transactions = [as_transaction(row) for row in group]
+			days = [t.booking_date for t in transactions if t.booking_date]
+			invoices = open_invoices(company, max(days) if days else None)
+			decisions = transfer_matching.match(transactions, invoices)
+			frappe.db.commit()
+			for row, transaction, decision in zip(group, transactions, decisions, strict=True):
+				try:
+					outcome = record_decision(row, transaction, decision)
+					frappe.db.commit()
+				except Exception:
+					frappe.db.rollback()
+					frappe.log_error(title=_("Bank transaction {0} not matched").format(row.name))
+					counts["failed"] += 1
+					continue
+				counts[outcome] += 1
+	return counts
+
+
+def record_decision(row, transaction: camt053.BankTransaction, decision: transfer_matching.Decision) -> str:
+	"""The decision on a Bank Transaction already in ERPNext: its fields, and for a
+	match the payment and the reconciliation. Its row is locked first: one that
+	another run has matched meanwhile is left as it is."""
+	if frappe.db.get_value(BANK_TRANSACTION, row.name, REASON_FIELD, for_update=True):
+		return "already_matched"
+	account = ledger_account(row.bank_account)
+	if decision.matched:
+		decision = decide_again(transaction, decision)
+	doc = frappe.get_doc(BANK_TRANSACTION, row.name)
+	doc.update(decision_fields(decision))
+	if decision.customer and not doc.party:
+		doc.party_type, doc.party = "Customer", decision.customer
+	doc.flags.ignore_permissions = True
+	doc.save()
+	reference = replace(transaction, id=row.reference_number or row.name)
+	matched = settle(doc.name, reference, decision, account, transaction.booking_date or getdate(nowdate()))
+	return "matched" if matched else "unmatched"
 
 
 # ---------------------------------------------------------------------------- for the report

@@ -90,10 +90,8 @@ def record(transaction, decision: core.DebitDecision, account, statement_name=No
 	name = bank_statement.insert_bank_transaction(
 		transaction,
 		account,
-		reason=decision.reason,
-		note=explanation(decision),
+		bank_statement.decided_fields(decision.reason, explanation(decision), referred),
 		customer=decision.customer,
-		invoice=referred,
 		statement_name=statement_name,
 	)
 	if decision.action == core.COLLECT:

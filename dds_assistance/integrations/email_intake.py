@@ -11,6 +11,9 @@ hands each mail of such an account to :class:`AssistanceInboundMail`, which:
   unauthenticated one is held for an agent's confirmation before anything is sold;
 * keeps the allowed attachments private on the ticket, and the others (with the
   reason) on the mail — nothing is dropped silently;
+* reads a mail up to the bounds of ``core.limits`` (size, header fields,
+  attachments, text): what is past them stays in the mailbox, and the mail's note
+  says so to the agents;
 * tells a client who writes to a closed ticket to open a new request (R-TKT-5).
 
 Threading (In-Reply-To, "#TKT-…" in the subject) and the de-duplication of a mail
@@ -30,6 +33,7 @@ from frappe.utils import sanitize_html
 from dds_assistance.context.clients import client_emails
 from dds_assistance.context.staff import is_staff
 from dds_assistance.core import attachments as core_attachments
+from dds_assistance.core import limits
 from dds_assistance.core import mail_intake as core
 from dds_assistance.core.errors import RuleError
 from dds_assistance.core.tickets import FINAL_STATUSES
@@ -68,9 +72,28 @@ class AssistanceInboundMail(InboundMail):
 
 	def __init__(self, *args, **kwargs):
 		super().__init__(*args, **kwargs)
-		self.headers = core.Headers(self.mail.items())
-		self.kind = core.classify(self.headers, own_addresses())
 		self.notes: list[str] = []
+		self.keep_within_bounds()
+		self.headers = core.Headers(self.mail.items()[: limits.MAIL_HEADERS])
+		self.kind = core.classify(self.headers, own_addresses())
+
+	def keep_within_bounds(self):
+		"""A mail is read up to the bounds of ``core.limits`` (its size, its header
+		fields, its attachments, its text); what is past them stays in the mailbox,
+		and the mail's note says so to the agents — the mail is never dropped."""
+		raw = self.raw_message or b""
+		size = len(raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace"))
+		content = self.content or ""
+		passed = limits.mail_bounds(size, len(self.mail.items()), len(self.attachments), len(content))
+		for error in passed:
+			self.notes.append(_(error.message).format(*error.args_))
+		codes = {error.code for error in passed}
+		if "mail_too_large" in codes:
+			self.attachments, self.cid_map = [], {}
+		elif "mail_attachments" in codes:
+			self.attachments = self.attachments[: limits.MAIL_ATTACHMENTS]
+		if "mail_text" in codes:
+			self.content = content[: limits.MAIL_TEXT_CHARACTERS]
 
 	def set_subject(self):
 		"""The whole subject: Frappe keeps only the first part of an encoded header,

@@ -5,9 +5,9 @@ browser would run (see ``responses.py``)."""
 import frappe
 from frappe.core.api.file import get_max_file_size
 
-from dds_assistance.core import attachments
+from dds_assistance.core import attachments, limits
 from dds_assistance.core.errors import RuleError
-from dds_assistance.guards.refusals import throw_rule
+from dds_assistance.guards.refusals import InputTooLarge, throw_rule
 
 
 def allowed_types() -> tuple[str, ...]:
@@ -18,8 +18,8 @@ def allowed_types() -> tuple[str, ...]:
 
 def max_bytes() -> int:
 	"""The settings' limit, never above the site's own upload limit."""
-	mb = frappe.db.get_single_value("Assistance Settings", "max_attachment_mb") or 20
-	return min(int(mb) * 1024 * 1024, get_max_file_size())
+	mb = frappe.db.get_single_value("Assistance Settings", "max_attachment_mb") or limits.ATTACHMENT_MB
+	return min(int(mb) * limits.MB, get_max_file_size())
 
 
 def checked_name(name: str | None, content: bytes) -> str:
@@ -28,6 +28,15 @@ def checked_name(name: str | None, content: bytes) -> str:
 		return attachments.check_attachment(name, content, allowed_types(), max_bytes())
 	except RuleError as error:
 		throw_rule(error, title=frappe._("Invalid File"))
+
+
+def check_room(doctype: str, name: str) -> None:
+	"""Refuse one more file on a record that holds ``limits.ATTACHMENTS_PER_TICKET``."""
+	count = frappe.db.count("File", {"attached_to_doctype": doctype, "attached_to_name": name})
+	try:
+		limits.check_attachment_count(count)
+	except RuleError as error:
+		throw_rule(error, exc=InputTooLarge, title=frappe._("Too Many Files"))
 
 
 def attach_private(doctype: str, name: str, file_name: str | None, content: bytes) -> str:

@@ -1,8 +1,15 @@
-"""Background import of a large bank statement (queued by *Import* on an Assistance
-Bank Statement). Run again, it changes nothing that was imported."""
+"""Background work on bank statements. Run again, each changes nothing that was done.
+
+* ``import_statement``: the import of a large statement file (queued by *Import* on
+  an Assistance Bank Statement);
+* ``match_other_transactions``: the Bank Transactions that came another way
+  (ERPNext's Bank Statement Import, a bank feed) matched with the open invoices
+  (queued when one is submitted)."""
 
 import frappe
 from frappe import _
+
+from dds_assistance.integrations import bank_statement
 
 STATEMENT = "Assistance Bank Statement"
 
@@ -13,6 +20,15 @@ def import_statement(statement: str):
 	frappe.set_user_lang(frappe.session.user)
 	try:
 		_import(statement)
+	finally:
+		frappe.local.lang = lang
+
+
+def match_other_transactions():
+	lang = frappe.local.lang
+	frappe.set_user_lang(frappe.session.user)
+	try:
+		return bank_statement.match_other_transactions()
 	finally:
 		frappe.local.lang = lang
 

@@ -12,9 +12,10 @@ keeps the state of its work in the database, so nothing is lost for good:
   Scheduled Job Log still "Start", nothing queued or running for it) is queued
   again: each is idempotent;
 - **the app's background work** — calendar changes still Pending, interruption
-  notices still being sent, bank statements whose import stopped, invoices whose
-  Factur-X PDF is still pending, new terms whose clients are not all informed — is
-  queued again under its one job id (never twice).
+  notices still being sent, bank statements whose import stopped, Bank
+  Transactions from ERPNext's own import left unmatched, invoices whose Factur-X
+  PDF is still pending, new terms whose clients are not all informed — is queued
+  again under its one job id (never twice).
 SLA notifications still due are queued by the SLA sweep itself (``jobs.sla``).
 """
 
@@ -23,7 +24,7 @@ from frappe.utils import add_to_date, now_datetime
 from frappe.utils.background_jobs import get_queue, get_queue_list
 
 from dds_assistance.background.runner import enqueue_resumable
-from dds_assistance.integrations import einvoice
+from dds_assistance.integrations import bank_statement, einvoice
 
 THIS_JOB = "dds_assistance.jobs.recovery.resume_unfinished_work"
 STARTED_GRACE_MINUTES = 2
@@ -97,6 +98,11 @@ def resume_pending_work() -> list[str]:
 			kind=row.notices_pending,
 		):
 			resumed.append(row.name)
+	# Bank Transactions from elsewhere (ERPNext's import, a feed) whose matching was lost
+	waiting = add_to_date(now_datetime(), minutes=-STATEMENT_GRACE_MINUTES)
+	if bank_statement.other_transactions(limit=1, submitted_before=waiting):
+		if enqueue_resumable(bank_statement.MATCH_JOB, after_commit=False):
+			resumed.append(bank_statement.MATCH_JOB)
 	# bank statements whose import stopped (a running import is not queued twice)
 	quiet = add_to_date(now_datetime(), minutes=-STATEMENT_GRACE_MINUTES)
 	for statement in frappe.get_all(

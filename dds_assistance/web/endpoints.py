@@ -6,7 +6,10 @@ arguments first:
 - a missing argument, or one of the wrong type, is answered 400 with a translated
   message naming it — never a 500 with a Python traceback (Frappe would raise a
   ``TypeError`` for the first, an untranslated 417 for the second);
-- the values are then converted as Frappe converts them ("3" for an ``int``).
+- the values are then converted as Frappe converts them ("3" for an ``int``);
+- every argument has a bound (``core.limits.check_argument``: a text its maximum
+  length, a list its number of items, a number its range), and one past it is
+  answered 413 with a translated message stating the bound.
 
 Direct Python calls (jobs, tests, other modules) are not checked. No traceback
 reaches a client of the portal: ``responses.hide_tracebacks`` removes it from any
@@ -20,7 +23,9 @@ from frappe import _
 from frappe.exceptions import FrappeTypeError
 from frappe.utils.typing_validations import transform_parameter_types
 
-from dds_assistance.guards.refusals import InvalidArguments
+from dds_assistance.core import limits
+from dds_assistance.core.errors import RuleError
+from dds_assistance.guards.refusals import InputTooLarge, InvalidArguments
 
 # how the arguments of the app's endpoints read to the people who send them (translated)
 ARGUMENT_LABELS = {
@@ -128,8 +133,8 @@ def label(argument: str) -> str:
 
 def check_arguments(function, data: dict) -> dict:
 	"""Every argument without a default is present; every annotated one has a value
-	of its type (Frappe's own conversion: "3" is an int, "abc" is not). Returns the
-	arguments converted."""
+	of its type (Frappe's own conversion: "3" is an int, "abc" is not), within its
+	bound (``core.limits``). Returns the arguments converted."""
 	parameters = [
 		parameter
 		for parameter in inspect.signature(function).parameters.values()
@@ -155,4 +160,17 @@ def check_arguments(function, data: dict) -> dict:
 				title=_("Invalid Value"),
 			)
 		converted.update(value)
+		check_bound(parameter.name, converted.get(parameter.name))
 	return converted
+
+
+def check_bound(name: str, value) -> None:
+	"""Refuse an argument past its bound, the bound stated (413)."""
+	try:
+		limits.check_argument(name, value)
+	except RuleError as error:
+		frappe.throw(
+			_(error.message).format(label(name), *error.args_[1:]),
+			exc=InputTooLarge,
+			title=_("Too Large"),
+		)

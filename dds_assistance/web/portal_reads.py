@@ -16,11 +16,13 @@ from dds_assistance.context import clients
 from dds_assistance.context.business_calendar import time_to_due
 from dds_assistance.context.staff import is_staff
 from dds_assistance.context.terms_in_force import terms_in_force
+from dds_assistance.core import limits
 from dds_assistance.core import sepa_debit as core_sepa
 from dds_assistance.core import tickets as core_tickets
 from dds_assistance.core.subscriptions import LIVE_STATUSES
 from dds_assistance.core.terms import by_precedence
 from dds_assistance.integrations import einvoice, payment_means, sepa_debit
+from dds_assistance.integrations import files as client_files
 
 
 class NotYours(frappe.DoesNotExistError):
@@ -182,6 +184,10 @@ def new_request_context() -> dict:
 		"price": settings.ticket_price,
 		"terms": by_precedence([v for v in in_force.values() if v]),
 		"suspended": suspension_message(customer),
+		# the bound of an attachment, stated on the form and checked before sending
+		"attachment_max_bytes": client_files.max_bytes(),
+		"attachment_mb": client_files.max_bytes() // limits.MB,
+		"attachment_types": client_files.allowed_types(),
 	}
 
 

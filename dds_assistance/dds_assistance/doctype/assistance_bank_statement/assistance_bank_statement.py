@@ -6,12 +6,17 @@ imported into ERPNext Bank Transactions and matched with the open invoices
 (R-TKT-4, R-ACC-2). The work is ``integrations.bank_statement``'s; this record
 keeps the file, the state of its import and what came of it.
 
-*Import* (``import_statement``) runs at once for a small file and in the
-background for a large one; it can be run again at any time: what was imported
-stays as it is, what failed is tried again.
+*Import* (``import_statement``) runs at once for a small file (at most
+``limits.STATEMENT_INLINE_KB`` and ``INLINE_TRANSACTIONS``) and in the background for
+a larger one — a web request never reads a large file; a file past
+``limits.STATEMENT_MB`` is refused at once, with the bound. It can be run again at
+any time: what was imported stays as it is, what failed is tried again. A file of
+several statements (days, accounts) has each imported on its own
+(``statements``: one row each).
 """
 
 import os
+from collections import Counter
 
 import frappe
 from frappe import _
@@ -19,6 +24,8 @@ from frappe.model.document import Document
 from frappe.utils import now_datetime
 
 from dds_assistance.background.runner import enqueue_resumable
+from dds_assistance.core import limits
+from dds_assistance.core.errors import RuleError
 from dds_assistance.guards.field_guards import guard_fields
 from dds_assistance.integrations import bank_statement as bank
 
@@ -33,8 +40,17 @@ RESULT_FIELDS = (
 	"failed",
 )
 HEADER_FIELDS = ("statement_id", "from_date", "to_date", "opening_balance", "closing_balance")
-ACTION_FIELDS = ("status", "imported_on", "imported_by", "error", *HEADER_FIELDS, *RESULT_FIELDS)
-# a file of more transactions than this is imported by a background worker
+ACTION_FIELDS = (
+	"status",
+	"imported_on",
+	"imported_by",
+	"error",
+	"statements",
+	*HEADER_FIELDS,
+	*RESULT_FIELDS,
+)
+# a file of more transactions than this (or larger than limits.STATEMENT_INLINE_KB)
+# is imported by a background worker
 INLINE_TRANSACTIONS = 50
 JOB = "dds_assistance.jobs.bank_statements.import_statement"
 
@@ -47,6 +63,10 @@ class AssistanceBankStatement(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+
+		from dds_assistance.dds_assistance.doctype.assistance_bank_statement_part.assistance_bank_statement_part import (
+			AssistanceBankStatementPart,
+		)
 
 		already_imported: DF.Int
 		bank_account: DF.Link
@@ -62,6 +82,7 @@ class AssistanceBankStatement(Document):
 		opening_balance: DF.Currency
 		statement_file: DF.Attach
 		statement_id: DF.Data | None
+		statements: DF.Table[AssistanceBankStatementPart]
 		status: DF.Literal["Draft", "Queued", "Importing", "Imported", "Failed"]
 		to_date: DF.Date | None
 		transactions: DF.Int
@@ -88,82 +109,127 @@ class AssistanceBankStatement(Document):
 
 	# ------------------------------------------------------------------ the action
 	def import_statement(self) -> dict:
-		"""Read the file (a refusal is shown at once), then import it: now for a small
-		file, in the background for a large one."""
+		"""Check the file's size (a refusal is shown at once), then import it: now
+		for a small file, in the background for a large one."""
 		if self.status in (QUEUED, IMPORTING):
 			frappe.throw(
 				_("This statement is being imported: wait until it is done."), title=_("Import Under Way")
 			)
 		account = bank.bank_account_details(self.bank_account)
-		statement = self.read(account)
-		if statement is None:
+		try:
+			size = os.path.getsize(self.file_path())
+			limits.check_statement_size(size)
+		except (bank.StatementRefused, RuleError) as error:
+			self.refuse(error)
 			return self.result()
-		if len(statement.transactions) > INLINE_TRANSACTIONS:
-			self.set_state(QUEUED)
-			enqueue_resumable(JOB, statement=self.name)
+		if size > limits.STATEMENT_INLINE_KB * 1024:
+			return self.queue()
+		statements = self.read(account)
+		if statements is None:
 			return self.result()
-		self.run_import(statement, account)
+		if sum(len(statement.transactions) for statement, _account in statements) > INLINE_TRANSACTIONS:
+			return self.queue()
+		self.run_import(statements, account)
 		return self.result()
 
-	def run_import(self, statement=None, account=None):
-		"""The import itself (inline, or the background job): each transaction
-		committed on its own, then the counts."""
+	def queue(self) -> dict:
+		self.set_state(QUEUED)
+		enqueue_resumable(JOB, statement=self.name)
+		return self.result()
+
+	def run_import(self, statements=None, account=None):
+		"""The import itself (inline, or the background job): each statement of the
+		file on its own, each transaction committed on its own, then the counts."""
 		account = account or bank.bank_account_details(self.bank_account)
-		statement = statement or self.read(account)
-		if statement is None:
+		statements = statements or self.read(account)
+		if statements is None:
 			return
 		self.set_state(IMPORTING, commit=True)
-		counts = bank.import_transactions(statement, account, self.name)
+		counts, parts = Counter(), []
+		for statement, statement_account in statements:
+			done = bank.import_transactions(statement, statement_account, self.name)
+			counts.update(done)
+			parts.append(
+				{
+					"statement_id": statement.id[:140],
+					"bank_account": statement_account.name,
+					"account_iban": statement_account.iban,
+					"from_date": statement.from_date,
+					"to_date": statement.to_date,
+					"opening_balance": statement.opening_balance,
+					"closing_balance": statement.closing_balance,
+					**{f: done.get(f, 0) for f in ("transactions", "imported", "matched", "unmatched")},
+				}
+			)
 		self.flags.dds_action = True
+		self.set("statements", parts)
 		self.update(
 			{
 				"status": IMPORTED,
 				"imported_on": now_datetime(),
 				"imported_by": frappe.session.user,
 				"error": None,
-				"statement_id": statement.id,
-				"from_date": statement.from_date,
-				"to_date": statement.to_date,
-				"opening_balance": statement.opening_balance,
-				"closing_balance": statement.closing_balance,
+				**self.header(statements, account),
 				**{field: counts.get(field, 0) for field in RESULT_FIELDS},
 			}
 		)
 		self.save(ignore_permissions=True)
 		frappe.db.commit()
 
+	@staticmethod
+	def header(statements, account) -> dict:
+		"""The file as one statement of the chosen account: its ids, its first and
+		last days; the opening balance of its first statement of that account and
+		the closing balance of its last."""
+		own = [statement for statement, of in statements if of.name == account.name]
+		days = [d for statement, _of in statements for d in (statement.from_date, statement.to_date) if d]
+		ids = ", ".join(dict.fromkeys(statement.id for statement, _of in statements if statement.id))
+		return {
+			"statement_id": ids if len(ids) <= 140 else ids[:139] + "…",
+			"from_date": min(days) if days else None,
+			"to_date": max(days) if days else None,
+			"opening_balance": own[0].opening_balance if own else None,
+			"closing_balance": own[-1].closing_balance if own else None,
+		}
+
 	def read(self, account):
-		"""The statement of the file — or, when it is refused, the import marked
-		failed with the reason, and None."""
+		"""The statements of the file, each with its account — or, when the file is
+		refused, the import marked failed with the reason, and None."""
 		try:
-			return bank.read_statement(self.file_content(), account)
-		except bank.StatementRefused as error:
-			frappe.clear_last_message()
-			self.flags.dds_action = True
-			self.status, self.error = FAILED, str(error)
-			self.save(ignore_permissions=True)
+			return bank.read_statements(self.file_content(), account)
+		except (bank.StatementRefused, RuleError) as error:
+			self.refuse(error)
 			return None
 
-	def file_content(self) -> bytes:
-		"""The bytes of the attached file (as stored: the XML declares its encoding)."""
+	def refuse(self, error: Exception):
+		"""The import marked failed, with the reason (in the accountant's language)."""
+		frappe.clear_last_message()
+		self.flags.dds_action = True
+		self.status = FAILED
+		self.error = bank.refusal(error) if isinstance(error, RuleError) else str(error)
+		self.save(ignore_permissions=True)
+
+	def file_path(self) -> str:
+		"""Where the attached file is stored (refused when it cannot be found)."""
 		files = frappe.get_all(
 			"File",
 			filters={"file_url": self.statement_file},
 			fields=["name", "attached_to_doctype", "attached_to_name"],
 		)
-		if not files:
-			frappe.throw(
-				_("The statement file {0} cannot be found.").format(self.statement_file),
-				exc=bank.StatementRefused,
-			)
 		ours = [f for f in files if (f.attached_to_doctype, f.attached_to_name) == (self.doctype, self.name)]
-		file = frappe.get_doc("File", (ours or files)[0].name)
-		path = file.get_full_path()
-		if not os.path.isfile(path):
+		path = frappe.get_doc("File", (ours or files)[0].name).get_full_path() if files else ""
+		if not path or not os.path.isfile(path):
 			frappe.throw(
 				_("The statement file {0} cannot be found.").format(self.statement_file),
 				exc=bank.StatementRefused,
 			)
+		return path
+
+	def file_content(self) -> bytes:
+		"""The bytes of the attached file (as stored: the XML declares its encoding),
+		refused past ``limits.STATEMENT_MB`` before it is read."""
+		path = self.file_path()
+		limits.check_statement_size(os.path.getsize(path))
 		with open(path, "rb") as handle:
 			return handle.read()
 

@@ -16,14 +16,16 @@ from frappe.utils import add_to_date, getdate, now_datetime, nowdate
 
 from dds_assistance.api import bank_statement as statement_api
 from dds_assistance.api import ticket as ticket_api
-from dds_assistance.core import camt053, transfer_matching
+from dds_assistance.core import camt053, limits, transfer_matching
 from dds_assistance.dds_assistance.doctype.assistance_bank_statement import assistance_bank_statement
 from dds_assistance.dds_assistance.report.assistance_ticket_reconciliation.assistance_ticket_reconciliation import (
 	UNMATCHED_TRANSFER,
 	execute,
 )
+from dds_assistance.integrations import bank_statement as bank
 from dds_assistance.jobs import recovery
 from dds_assistance.jobs.bank_statements import import_statement as import_job
+from dds_assistance.jobs.bank_statements import match_other_transactions as match_job
 from dds_assistance.samples import camt_files, records, testing
 
 STATEMENT = "Assistance Bank Statement"
@@ -42,7 +44,10 @@ def new_statement(content: bytes, bank_account: str):
 	).insert()
 
 
-class TestBankStatementImport(testing.AssistanceTestCase):
+class StatementCase(testing.AssistanceTestCase):
+	"""The company's bank account, a tag for this test's bank references, and the
+	data of a day."""
+
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -211,6 +216,8 @@ class TestBankStatementImport(testing.AssistanceTestCase):
 			],
 		)
 
+
+class TestBankStatementImport(StatementCase):
 	# ------------------------------------------------------------------ the day's statement
 	def test_r_tkt_4_r_acc_2_statement_matches_what_is_safe_and_leaves_the_rest_with_its_reason(self):
 		content, expected, made = self.day_statement()
@@ -451,3 +458,282 @@ class TestBankStatementImport(testing.AssistanceTestCase):
 		self.assertIn({"statement": statement.name}, queued)
 		import_job(statement.name)
 		self.assertEqual(frappe.db.get_value(STATEMENT, statement.name, "status"), "Imported")
+
+
+SAVINGS_IBAN = camt_files.french_iban("18306", "00214", "94572136999")
+
+
+def savings_account() -> str:
+	"""A second account of the company (its own ledger account), for files that
+	hold the statements of several accounts."""
+	company = records.ensure_company()
+	ledger = f"Compte épargne DDS - {records.ABBR}"
+	if not frappe.db.exists("Account", ledger):
+		parent = frappe.db.get_value("Account", {"company": company, "account_type": "Bank", "is_group": 1})
+		frappe.get_doc(
+			{
+				"doctype": "Account",
+				"account_name": "Compte épargne DDS",
+				"company": company,
+				"parent_account": parent,
+				"account_type": "Bank",
+				"account_currency": "EUR",
+			}
+		).insert(ignore_permissions=True)
+	name = frappe.db.get_value("Bank Account", {"account": ledger})
+	if not name:
+		name = (
+			frappe.get_doc(
+				{
+					"doctype": "Bank Account",
+					"account_name": "Compte épargne DDS",
+					"bank": records.BANK,
+					"account": ledger,
+					"is_company_account": 1,
+					"company": company,
+					"iban": SAVINGS_IBAN,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	return name
+
+
+class TestStatementBounds(StatementCase):
+	"""Issue #28: a statement is read in bounded work — a file past its bound is
+	refused at once with the bound in French, a large one is never read in the web
+	request; a file of several statements is read, each on its own; the
+	remittance read is bounded and the explanation says so; Bank Transactions from
+	ERPNext's own Bank Statement Import are matched by the same rules."""
+
+	def test_r_acc_2_a_file_of_several_days_and_accounts_is_imported_each_statement_on_its_own(self):
+		savings = savings_account()
+		made = self.invoiced_tickets(3)
+		(c0, t0, i0), (c1, t1, i1), (c2, _t2, i2) = made
+		day2 = add_to_date(self.today, days=-1)
+
+		def one(transfers, statement_id, iban=camt_files.COMPANY_IBAN, day=self.today, balance="1000.00"):
+			xml = camt_files.write_camt053(
+				[camt_files.Entry(transfers, reference=f"{self.tag}-{statement_id}", booking_date=day)],
+				statement_id=f"{self.tag}-{statement_id}",
+				account_iban=iban,
+				opening_balance=D(balance),
+			)
+			return xml.split(b"<Stmt>")[1].split(b"</Stmt>")[0]
+
+		stmts = [
+			one([self.transfer("100.00", i0, c0, 0)], "J1", day=day2, balance="1000.00"),
+			one([self.transfer("100.00", i1, c1, 1)], "J2", balance="1100.00"),
+			one([self.transfer("100.00", f"Facture {i2}", c2, 2)], "EP", iban=SAVINGS_IBAN, balance="50.00"),
+		]
+		head = camt_files.write_camt053([], statement_id="x").split(b"<Stmt>")[0]
+		content = head + b"".join(b"<Stmt>" + s + b"</Stmt>" for s in stmts) + b"</BkToCstmrStmt></Document>"
+		self.assertEqual(len(camt053.parse_camt053_statements(content)), 3)
+
+		statement = new_statement(content, self.bank_account)
+		result = self.import_in_french(statement.name)
+		statement.reload()
+		self.assertEqual((result["status"], result["matched"], result["imported"]), ("Imported", 3, 3))
+		rows = self.transactions()
+		self.assertEqual(
+			{ref: (row.bank_account, row.dds_match_reason, row.dds_invoice) for ref, row in rows.items()},
+			{
+				f"{self.tag}-J1": (self.bank_account, "matched", i0),
+				f"{self.tag}-J2": (self.bank_account, "matched", i1),
+				f"{self.tag}-EP": (savings, "matched", i2),  # into the company's account of its IBAN
+			},
+		)
+		self.assertEqual(
+			[(p.statement_id, p.bank_account, p.transactions, p.matched) for p in statement.statements],
+			[
+				(f"{self.tag}-J1", self.bank_account, 1, 1),
+				(f"{self.tag}-J2", self.bank_account, 1, 1),
+				(f"{self.tag}-EP", savings, 1, 1),
+			],
+		)
+		# the file as a statement of its account: its first and last days, balances
+		self.assertEqual((getdate(statement.from_date), getdate(statement.to_date)), (day2, self.today))
+		self.assertEqual((statement.opening_balance, statement.closing_balance), (1000.0, 1200.0))
+		self.assertEqual(frappe.db.get_value("Assistance Ticket", t0, "status"), "Open")
+		# again: nothing more
+		again = self.import_in_french(statement.name)
+		self.assertEqual((again["imported"], again["already_imported"]), (0, 3))
+		self.assertEqual(len(self.transactions()), 3)
+
+	def test_a_file_past_its_size_is_refused_at_once_with_the_bound_in_french(self):
+		content = camt_files.write_camt053([])
+		padded = content.replace(b"<GrpHdr>", b"<GrpHdr><!--" + b" " * (limits.MB) + b"-->", 1)
+		statement = new_statement(padded, self.bank_account)
+		with (
+			patch.object(limits, "STATEMENT_MB", 1),
+			patch.object(bank.camt053, "parse_camt053_statements", side_effect=AssertionError("read")),
+			patch("frappe.enqueue") as enqueue,
+		):
+			result = self.import_in_french(statement.name)
+		self.assertEqual(result["status"], "Failed")
+		self.assertEqual(
+			result["error"],
+			"Le fichier de relevé dépasse 1 Mo (1.0 Mo) : téléchargez le relevé sur moins de jours.",
+		)
+		self.assertFalse(enqueue.called)
+		# within its bound, the same file is read (by a worker: it is larger than a request reads)
+		with patch.object(limits, "STATEMENT_MB", 2), patch("frappe.enqueue"):
+			self.assertEqual(self.import_in_french(statement.name)["status"], "Queued")
+			import_job(statement.name)
+		self.assertEqual(frappe.db.get_value(STATEMENT, statement.name, "status"), "Imported")
+
+	def test_a_file_larger_than_a_request_reads_goes_to_a_worker_unread(self):
+		made = self.invoiced_tickets(1)
+		[(customer, ticket, invoice)] = made
+		entries = [
+			camt_files.Entry([self.transfer("100.00", invoice, customer)], reference=f"{self.tag}-BIG")
+		]
+		content = camt_files.write_camt053(entries)
+		statement = new_statement(content, self.bank_account)
+		self.assertLess(len(content), limits.STATEMENT_INLINE_KB * 1024)  # one transfer: read at once …
+		with (
+			patch.object(limits, "STATEMENT_INLINE_KB", len(content) // 1024 - 1),  # … unless larger
+			patch.object(bank.camt053, "parse_camt053_statements", side_effect=AssertionError("read")),
+			patch("frappe.enqueue") as enqueue,
+		):
+			result = statement_api.import_statement(statement.name)
+		self.assertEqual(result["status"], "Queued")
+		[queued] = enqueue.call_args_list
+		self.assertEqual(testing.job_arguments(queued), {"statement": statement.name})
+		import_job(statement.name)
+		self.assertEqual(frappe.db.get_value(STATEMENT, statement.name, "matched"), 1)
+		self.assertEqual(frappe.db.get_value("Assistance Ticket", ticket, "status"), "Open")
+
+	def test_a_remittance_of_many_lines_is_read_up_to_its_bound_and_the_note_says_so(self):
+		[(customer, _ticket, invoice)] = self.invoiced_tickets(1)
+		lines = f"Facture {invoice} " + "x" * 120
+		transfer = self.transfer("100.00", lines * 5_000, customer)  # 700 kB of remittance in one transfer
+		content = camt_files.write_camt053([camt_files.Entry([transfer], reference=f"{self.tag}-LONG")])
+		statement = new_statement(content, self.bank_account)
+		with patch("frappe.enqueue"):
+			self.assertEqual(statement_api.import_statement(statement.name)["status"], "Queued")
+		frappe.local.lang = "fr"
+		try:
+			import_job(statement.name)
+		finally:
+			frappe.local.lang = "en"
+		row = self.transactions()[f"{self.tag}-LONG"]
+		self.assertEqual((row.dds_match_reason, row.dds_invoice), ("matched", invoice))
+		self.assertTrue(
+			row.dds_match_note.endswith(
+				f"Seuls les {limits.REFERENCE_CHARACTERS} premiers caractères de son libellé ont été lus."
+			),
+			row.dds_match_note,
+		)
+		description = frappe.db.get_value("Bank Transaction", row.name, "description")
+		self.assertLess(len(description), 2 * limits.REFERENCE_CHARACTERS)
+
+	# ------------------------------------------------------------------ ERPNext's own import
+	def erpnext_import(self, rows: list[tuple]) -> tuple[str, list]:
+		"""The accountant's CSV through ERPNext's Bank Statement Import, submitted."""
+		lines = ["Date,Deposit,Withdrawal,Description,Reference Number,Currency,Bank Account"]
+		lines += [",".join([*(str(value) for value in row), self.bank_account]) for row in rows]
+		file_url = statement_file("\n".join(lines).encode(), "releve.csv")
+		doc = frappe.get_doc(
+			{
+				"doctype": "Bank Statement Import",
+				"company": records.ensure_company(),
+				"bank_account": self.bank_account,
+				"bank": records.BANK,
+				"reference_doctype": "Bank Transaction",
+				"import_type": "Insert New Records",
+				"submit_after_import": 1,
+				"import_file": file_url,
+				"template_options": '{"column_to_field_map": {}}',
+			}
+		).insert(ignore_permissions=True)
+		with patch("frappe.enqueue", wraps=frappe.enqueue) as enqueue:
+			doc.start_import()  # ERPNext runs it at once in tests
+		frappe.db.commit()
+		return doc.name, [c for c in enqueue.call_args_list if c.args and c.args[0] == bank.MATCH_JOB]
+
+	def imported_rows(self) -> dict[str, frappe._dict]:
+		rows = frappe.get_all(
+			"Bank Transaction",
+			filters={"reference_number": ("like", f"{self.tag}-%"), "docstatus": 1},
+			fields=[
+				"name",
+				"reference_number",
+				"status",
+				"dds_match_reason",
+				"dds_match_note",
+				"dds_invoice",
+			],
+		)
+		return {row.reference_number: row for row in rows}
+
+	def test_r_tkt_4_bank_transactions_from_erpnexts_bank_statement_import_are_matched_by_the_same_rules(
+		self,
+	):
+		made = self.invoiced_tickets(3)
+		(c0, t0, i0), (c1, t1, i1), (_c2, t2, i2) = made
+		day = self.today.isoformat()
+		name, queued = self.erpnext_import(
+			[
+				(day, "100.00", "", f"VIR SEPA {c0} Facture {i0}", f"{self.tag}-1", "EUR"),
+				(day, "60.00", "", f"Acompte {i1}", f"{self.tag}-2", "EUR"),
+				(day, "100.00", "", f"Ticket {t2}", f"{self.tag}-3", "EUR"),
+				(day, "", "12.50", "FRAIS TENUE DE COMPTE", f"{self.tag}-4", "EUR"),
+			]
+		)
+		self.assertIn(frappe.db.get_value("Bank Statement Import", name, "status"), ("Success",))
+		self.assertTrue(queued)  # each submitted transaction asks for the matching, once
+		rows = self.imported_rows()
+		self.assertEqual(len(rows), 4)
+		self.assertFalse([row for row in rows.values() if row.dds_match_reason])
+
+		frappe.local.lang = "fr"
+		try:
+			counts = match_job()  # as the worker runs it
+		finally:
+			frappe.local.lang = "en"
+		self.assertEqual((counts["matched"], counts["failed"]), (2, 0))
+		rows = self.imported_rows()
+		self.assertEqual(
+			{ref: (row.dds_match_reason, row.dds_invoice, row.status) for ref, row in rows.items()},
+			{
+				f"{self.tag}-1": ("matched", i0, "Reconciled"),
+				f"{self.tag}-2": ("partial_payment", i1, "Unreconciled"),
+				f"{self.tag}-3": ("matched", i2, "Reconciled"),  # by the ticket's name
+				f"{self.tag}-4": ("refund", None, "Unreconciled"),
+			},
+		)
+		self.assertIn("est inférieur aux 100.00 EUR restant dus", rows[f"{self.tag}-2"].dds_match_note)
+		for ticket in (t0, t2):
+			self.assertEqual(frappe.db.get_value("Assistance Ticket", ticket, "status"), "Open")
+		self.assertEqual(frappe.db.get_value("Assistance Ticket", t1, "status"), "Awaiting Payment")
+		# run again: nothing more (one payment each, the notes as they were)
+		payments = frappe.db.count("Payment Entry Reference", {"reference_name": ("in", [i0, i2])})
+		self.assertEqual(sum(match_job().values()), 0)
+		self.assertEqual(
+			frappe.db.count("Payment Entry Reference", {"reference_name": ("in", [i0, i2])}), payments
+		)
+		self.assertEqual(self.imported_rows(), rows)
+
+	def test_matching_of_erpnexts_import_lost_with_its_job_is_resumed_by_the_recovery_job(self):
+		[(customer, ticket, invoice)] = self.invoiced_tickets(1)
+		with patch.object(bank, "enqueue_resumable"):  # the job is lost
+			self.erpnext_import(
+				[(self.today.isoformat(), "100.00", "", f"Facture {invoice}", f"{self.tag}-R", "EUR")]
+			)
+		[row] = self.imported_rows().values()
+		frappe.db.set_value(
+			"Bank Transaction",
+			row.name,
+			"modified",
+			add_to_date(now_datetime(), minutes=-30),
+			update_modified=False,
+		)
+		with patch("frappe.enqueue") as enqueue:
+			resumed = recovery.resume_pending_work()
+		self.assertIn(bank.MATCH_JOB, resumed)
+		self.assertIn(bank.MATCH_JOB, [c.args[0] for c in enqueue.call_args_list])
+		match_job()
+		self.assertEqual(self.imported_rows()[f"{self.tag}-R"].dds_match_reason, "matched")
+		self.assertEqual(frappe.db.get_value("Assistance Ticket", ticket, "status"), "Open")
