@@ -58,6 +58,10 @@ class TestDirectDebit(testing.AssistanceTestCase):
 				"licence_valid_until": add_days(nowdate(), 300),
 			}
 		).insert()
+		for invoice in frappe.get_all(
+			"Sales Invoice", filters={"dds_premium_subscription": doc.name, "docstatus": 1}, pluck="name"
+		):
+			einvoice.complete_facturx(invoice)  # what the worker does once the submit is committed
 		return frappe.get_all(
 			"Sales Invoice",
 			filters={"dds_premium_subscription": doc.name, "docstatus": 1},

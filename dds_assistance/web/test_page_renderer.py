@@ -146,12 +146,22 @@ class TestWorkerTemplates(testing.AssistanceTestCase):
 		self.assertNotIn(frappes, [t.environment for t in page_renderer._WORKER.values()])
 
 	def test_each_request_renders_with_its_own_globals(self):
+		subject = f"Demande du client A {frappe.generate_hash(length=8)}"
+		frappe.get_doc(
+			{
+				"doctype": "Assistance Ticket",
+				"customer": self.data["client_a"],
+				"subject": subject,
+				"channel": "Phone",
+				"description": testing.DESCRIPTION,
+			}
+		).insert(ignore_permissions=True)
 		a = self.render(self.data["user_a"])
 		b = self.render(self.data["user_b"])
 		again = self.render(self.data["user_a"])
-		self.assertIn(self.data["ticket"], a)  # client A's request, on A's page only
-		self.assertNotIn(self.data["ticket"], b)
-		self.assertIn(self.data["ticket"], again)
+		self.assertIn(subject, a)  # client A's newest request, on A's page only
+		self.assertNotIn(subject, b)
+		self.assertIn(subject, again)
 
 	def test_a_changed_page_is_compiled_again(self):
 		templates = page_renderer.worker_templates()
