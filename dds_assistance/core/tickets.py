@@ -297,7 +297,7 @@ def plan_accept(
 		)
 	record = late and not late_accepted
 	if record and not (reason or "").strip():
-		raise RuleError("late_reason", "This request is late (R-TKT-7): give the reason for accepting it.")
+		raise RuleError("late_reason", "This request is late: give the reason for accepting it.")
 	if status == NEW:
 		# incomplete or undecided-late requests stop here, before any invoice
 		check_transition(
