@@ -14,6 +14,7 @@ from frappe.utils import cint, now_datetime, nowdate
 
 from dds_assistance.context import clients
 from dds_assistance.context.business_calendar import time_to_due
+from dds_assistance.context.language import dds_money
 from dds_assistance.context.staff import is_staff
 from dds_assistance.context.terms_in_force import terms_in_force
 from dds_assistance.core import tickets as core_tickets
@@ -319,7 +320,7 @@ def einvoices(customer: str, link_field: str, record: str) -> list[dict]:
 			"name": row.name,
 			"credit_note": bool(row.is_return),
 			"date": frappe.utils.formatdate(row.posting_date),
-			"amount": frappe.utils.fmt_money(abs(row.grand_total), currency=row.currency),
+			"amount": dds_money(abs(row.grand_total), row.currency),
 		}
 		for row in invoices
 		if einvoice.facturx_file(row.name)
