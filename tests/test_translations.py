@@ -88,7 +88,14 @@ def core_messages():
 
 def core_constants():
 	"""Messages the core keeps in tables and the Frappe side shows through ``_()``."""
-	from dds_assistance.core import accounting, bank_details, remote_sessions, transfer_matching
+	from dds_assistance.core import (
+		accounting,
+		acknowledgements,
+		bank_details,
+		mail_intake,
+		remote_sessions,
+		transfer_matching,
+	)
 
 	for table in (
 		remote_sessions.START_REFUSALS,
@@ -98,6 +105,9 @@ def core_constants():
 		for text in table.values():
 			yield "core", text
 	for text in (*accounting.ANOMALIES, *transfer_matching.DECISION_MESSAGES, *transfer_matching.REASONS):
+		yield "core", text
+	# what an acknowledgement was, what a mail that takes no answer is (the ticket's note)
+	for text in (*acknowledgements.KINDS, mail_intake.LIST, mail_intake.NO_ANSWER):
 		yield "core", text
 	yield from einvoice_constants()
 

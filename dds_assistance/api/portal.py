@@ -19,6 +19,7 @@ from dds_assistance.core.errors import RuleError
 from dds_assistance.core.limits import check_lengths
 from dds_assistance.guards.refusals import ClientSuspendedError, throw_rule
 from dds_assistance.integrations import payment_means
+from dds_assistance.integrations.acknowledgement import acknowledge
 from dds_assistance.integrations.files import attach_private
 from dds_assistance.web import portal_reads
 from dds_assistance.web.endpoints import endpoint
@@ -124,6 +125,7 @@ def create_request(
 		)
 		ticket.flags.dds_action = True  # what the portal sets, and nothing else of the action fields
 	ticket.insert(ignore_permissions=True)
+	acknowledge(ticket)  # mailed once: reference, due time, price or coverage
 	late = (
 		_(
 			"Your request was made more than 24 business hours after the incident: our team will review it before accepting it (CGV art. 5)."

@@ -125,6 +125,13 @@ def missing_request_information(
 	return missing
 
 
+def reply_awaits_agent(status: str | None, from_staff: bool) -> bool:
+	"""A client's message on an open request waits for an agent; one on a closed,
+	refused or cancelled request does not (R-TKT-5: its writer is told to open a new
+	one), nor a message of the support team itself."""
+	return not from_staff and status not in FINAL_STATUSES
+
+
 def _plain_text(value: str | None) -> str:
 	"""Text of a (possibly HTML) description, whitespace collapsed."""
 	import html
