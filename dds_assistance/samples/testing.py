@@ -422,7 +422,8 @@ def desk_fixture() -> dict:
 	"""The desk's browser tests: the staff with a password and French as language
 	(the technician authorised), and for each run fresh records — a new on-demand
 	request, an on-demand request awaiting payment, a late request, a Premium
-	request open for a remote session, a client to sanction, a draft terms version."""
+	request open for a remote session (its client has replied), a client to sanction,
+	a draft terms version."""
 	from frappe.utils import add_to_date
 
 	ensure_assistance_setup()
@@ -472,6 +473,21 @@ def desk_fixture() -> dict:
 	)
 	open_premium = make_ticket(premium, subject=f"Bibliothèque d'implants {tag}")
 	open_premium.accept()  # covered by the plan: open at once
+	# the client answers on the portal: the agent sees it in the list and on the form
+	frappe.get_doc(
+		{
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Other",
+			"sent_or_received": "Received",
+			"subject": "Réponse depuis le portail",
+			"content": "La bibliothèque Straumann manque toujours.",
+			"sender": f"premium.{tag}@example.com",
+			"reference_doctype": "Assistance Ticket",
+			"reference_name": open_premium.name,
+			"communication_date": now_datetime(),
+		}
+	).insert(ignore_permissions=True)
 	terms = frappe.get_doc(
 		{
 			"doctype": "Terms Version",

@@ -140,12 +140,21 @@ function dds_extend(frm) {
 	);
 }
 
-// The form's one headline holds every state to know, one line each — what is
-// missing, an unverified sender, a late request, the payment — then the live countdown.
+// The form's one headline holds every state to know, one line each — a client's reply
+// awaiting an answer, what is missing, an unverified sender, a late request, the
+// payment — then the live countdown.
 const DDS_SEVERITY = ["red", "orange", "yellow", "blue", "green", "gray"];
 
 function dds_show_state(frm) {
 	const lines = [];
+	if (frm.doc.client_replied) {
+		lines.push([
+			__("The client replied on {0}: their message awaits an answer.", [
+				frappe.datetime.str_to_user(frm.doc.client_replied_on),
+			]),
+			"orange",
+		]);
+	}
 	if (frm.doc.missing_information) {
 		lines.push([__("Incomplete request, missing: {0}", [frm.doc.missing_information]), "orange"]);
 	}
@@ -180,6 +189,8 @@ function dds_render_headline(frm, countdown) {
 	const html = lines
 		.map(([text, c]) => `<div class="dds-state" data-color="${c}">${frappe.utils.escape_html(text)}</div>`)
 		.join("");
+	// Frappe adds a block at each call: the one headline is replaced, never repeated
+	frm.dashboard.clear_headline();
 	frm.dashboard.set_headline(html, color);
 }
 

@@ -599,8 +599,11 @@ class AssistanceTicket(Document):
 
 	def stamp_status_dates(self):
 		"""When the ticket was resolved, and when it ended — closed, refused or
-		cancelled: the intervention is over and its files' grace period runs (R-DATA-1)."""
+		cancelled: the intervention is over and its files' grace period runs (R-DATA-1);
+		a client's message then awaits no answer (R-TKT-5: a new incident, a new request)."""
 		now = now_datetime()
+		if self.client_replied and not core.reply_awaits_agent(self.status, from_staff=False):
+			self.client_replied, self.client_replied_on = 0, None
 		if self.status == core.RESOLVED and not self.resolved_on:
 			self.resolved_on = now
 		if self.status in core.FINAL_STATUSES and not self.closed_on:
