@@ -36,9 +36,14 @@ def client_language(address: str | None):
 
 
 def portal_language() -> str:
-	"""The language of the portal for the session user: their own, else French."""
+	"""The language of the portal for the session user: their own, else French; a
+	visitor's, the one they picked on the website (Frappe's language cookie), else French."""
 	user = frappe.session.user if getattr(frappe.local, "session", None) else None
-	return language_of(user if user and user != "Guest" else None)
+	if user and user != "Guest":
+		return language_of(user)
+	request = getattr(frappe.local, "request", None)
+	picked = request.cookies.get("preferred_language") if request is not None else None
+	return formats.client_language(picked)
 
 
 def use_portal_language() -> str:

@@ -6,7 +6,9 @@ arguments first:
 - a missing argument, or one of the wrong type, is answered 400 with a translated
   message naming it — never a 500 with a Python traceback (Frappe would raise a
   ``TypeError`` for the first, an untranslated 417 for the second);
-- the values are then converted as Frappe converts them ("3" for an ``int``).
+- the values are then converted as Frappe converts them ("3" for an ``int``);
+- a caller who is not a desk user (a client of the portal) is answered in the
+  portal's language — theirs, else French — whatever the site's system language.
 
 Direct Python calls (jobs, tests, other modules) are not checked. No traceback
 reaches a client of the portal: ``responses.hide_tracebacks`` removes it from any
@@ -20,6 +22,7 @@ from frappe import _
 from frappe.exceptions import FrappeTypeError
 from frappe.utils.typing_validations import transform_parameter_types
 
+from dds_assistance.context.language import use_portal_language
 from dds_assistance.guards.refusals import InvalidArguments
 
 # how the arguments of the app's endpoints read to the people who send them (translated)
@@ -90,6 +93,8 @@ def endpoint(methods: list[str] | None = None, allow_guest: bool = False):
 		@functools.wraps(function)
 		def checked(*args, **kwargs):
 			if getattr(frappe.local, "request", None) and not args:
+				if not is_desk_user():  # a client answered in the portal's language
+					use_portal_language()
 				kwargs = check_arguments(target, kwargs)
 			return function(*args, **kwargs)
 

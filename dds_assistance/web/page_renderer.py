@@ -5,9 +5,15 @@ For a path, Frappe 15 tries its page renderers in turn; before the one that serv
 web form) it builds again on every request — a seventh of a portal page's time on
 the 2-core machine of the load benchmark. The app's own pages (``/assistance/…``)
 are not web forms: this renderer claims them first and renders them exactly as
-Frappe's ``TemplatePage`` does. Any other path goes on to Frappe's renderers."""
+Frappe's ``TemplatePage`` does. Any other path goes on to Frappe's renderers.
+
+It renders them in the portal's language — the client's own, else French, whatever
+the site's system language — and so does the error page Frappe renders when one of
+them fails ("not found", "not permitted"): ``context.language.use_portal_language``."""
 
 from frappe.website.page_renderers.template_page import TemplatePage
+
+from dds_assistance.context.language import use_portal_language
 
 APP = "dds_assistance"
 
@@ -19,3 +25,7 @@ class PortalPage(TemplatePage):
 		# TemplatePage looks in the apps from the last installed: a page of another
 		# app installed after this one, at the same path, stays that app's
 		return getattr(self, "app", None) == APP and super().can_render()
+
+	def render(self):
+		use_portal_language()
+		return super().render()
