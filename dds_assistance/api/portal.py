@@ -17,7 +17,7 @@ from dds_assistance.core import subscriptions as core_subscriptions
 from dds_assistance.core import tickets as core_tickets
 from dds_assistance.core.errors import RuleError
 from dds_assistance.core.limits import check_lengths
-from dds_assistance.guards.refusals import ClientSuspendedError, throw_rule
+from dds_assistance.guards.refusals import ClientSuspendedError, field_label, throw_rule
 from dds_assistance.integrations import payment_means
 from dds_assistance.integrations.acknowledgement import acknowledge
 from dds_assistance.integrations.files import attach_private
@@ -134,6 +134,56 @@ def create_request(
 		else None
 	)
 	return {"name": ticket.name, "late": late, "route": f"/assistance/tickets/{ticket.name}"}
+
+
+@endpoint(methods=["POST"])
+@portal_write
+def complete_request(
+	ticket: str,
+	serial_no: str | None = None,
+	equipment_reference: str | None = None,
+	details: str | None = None,
+) -> dict:
+	"""R-TKT-8: the client completes their incomplete request on its page — the serial
+	number, the equipment's reference, more about the incident; what they give is added
+	to the conversation for the agent, and a complete request goes to them (New)."""
+	customer = owner_of("Assistance Ticket", ticket)
+	refuse_if_suspended(customer)
+	refuse_if_final(ticket)
+	_check_lengths(serial_no=serial_no, equipment_reference=equipment_reference, description=details)
+	doc = frappe.get_doc("Assistance Ticket", ticket)
+	if doc.status != core_tickets.INCOMPLETE:
+		frappe.throw(_("This request is already complete."), title=_("Not Allowed"))
+	given = []
+	for field, value in (("serial_no", serial_no), ("equipment_reference", equipment_reference)):
+		value = (value or "").strip()
+		if value and not (doc.get(field) or "").strip():
+			doc.set(field, value)
+			given.append(_("{0}: {1}").format(field_label(field), frappe.utils.escape_html(value)))
+	if (details or "").strip():
+		text = frappe.utils.escape_html(details.strip()).replace("\n", "<br>")
+		doc.description = f"{doc.description or ''}<p>{text}</p>"
+		given.append(text)
+	if not given:
+		frappe.throw(_("Give what the request lacks."), title=_("Nothing to Add"))
+	doc.flags.ignore_permissions = True
+	doc.save()
+	frappe.get_doc(
+		{
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Other",
+			"sent_or_received": "Received",
+			"subject": _("Request completed on the portal"),
+			"content": "<br>".join(given),
+			"sender": frappe.session.user,
+			"sender_full_name": frappe.utils.get_fullname(frappe.session.user),
+			"reference_doctype": "Assistance Ticket",
+			"reference_name": ticket,
+			"communication_date": now_datetime(),
+		}
+	).insert(ignore_permissions=True)
+	return {"status": doc.status, "missing": doc.missing_information}
 
 
 @endpoint(methods=["POST"])

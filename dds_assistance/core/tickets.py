@@ -125,6 +125,16 @@ def missing_request_information(
 	return missing
 
 
+# R-TKT-8: what a client completes of an incomplete request on the portal; the client
+# and the client number are the company's records (an agent sets them)
+CLIENT_COMPLETES = ("serial_no", "equipment_reference", "description")
+
+
+def completable_by_client(missing: Iterable[str]) -> list[str]:
+	"""What of ``missing`` the client may give on the portal page of the request."""
+	return [key for key in missing if key in CLIENT_COMPLETES]
+
+
 def reply_awaits_agent(status: str | None, from_staff: bool) -> bool:
 	"""A client's message on an open request waits for an agent; one on a closed,
 	refused or cancelled request does not (R-TKT-5: its writer is told to open a new

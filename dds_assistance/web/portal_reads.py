@@ -19,6 +19,7 @@ from dds_assistance.context.staff import is_staff
 from dds_assistance.context.terms_in_force import terms_in_force
 from dds_assistance.core import tickets as core_tickets
 from dds_assistance.core.terms import by_precedence
+from dds_assistance.guards.refusals import field_label
 from dds_assistance.integrations import einvoice, payment_means
 
 LIVE_PLANS = ("Scheduled", "Active", "Notice Given", "Suspended")
@@ -196,9 +197,13 @@ def ticket_detail(name: str) -> dict:
 		filters={"attached_to_doctype": "Assistance Ticket", "attached_to_name": name},
 		fields=["file_name", "file_url"],
 	)
+	missing = ticket.missing() if ticket.status == core_tickets.INCOMPLETE else []
 	return {
 		"customer": customer,
 		"ticket": ticket,
+		# R-TKT-8: what the request lacks, and what of it the client completes here
+		"missing": [{"key": key, "label": field_label(key)} for key in missing],
+		"completable": core_tickets.completable_by_client(missing),
 		"messages": conversation(ticket, customer),
 		"sessions": sessions,
 		"files": files,
