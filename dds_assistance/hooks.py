@@ -73,6 +73,7 @@ jinja = {
 		"dds_assistance.integrations.einvoice.dds_invoice_print",
 		"dds_assistance.context.language.dds_money",
 		"dds_assistance.context.language.dds_date_time",
+		"dds_assistance.context.language.dds_date",
 	]
 }
 

@@ -69,3 +69,11 @@ def dds_date_time(value, language: str | None = None) -> str:
 	if not value:
 		return ""
 	return formats.date_time(frappe.utils.get_datetime(value), language or current_language())
+
+
+def dds_date(value, language: str | None = None) -> str:
+	"""A date in words in the reader's language — "mardi 1er décembre 2026" (a Jinja
+	method of the app)."""
+	if not value:
+		return ""
+	return formats.date_text(frappe.utils.getdate(value), language or current_language())
