@@ -168,21 +168,7 @@ def complete_request(
 		frappe.throw(_("Give what the request lacks."), title=_("Nothing to Add"))
 	doc.flags.ignore_permissions = True
 	doc.save()
-	frappe.get_doc(
-		{
-			"doctype": "Communication",
-			"communication_type": "Communication",
-			"communication_medium": "Other",
-			"sent_or_received": "Received",
-			"subject": _("Request completed on the portal"),
-			"content": "<br>".join(given),
-			"sender": frappe.session.user,
-			"sender_full_name": frappe.utils.get_fullname(frappe.session.user),
-			"reference_doctype": "Assistance Ticket",
-			"reference_name": ticket,
-			"communication_date": now_datetime(),
-		}
-	).insert(ignore_permissions=True)
+	add_client_message(ticket, _("Request completed on the portal"), "<br>".join(given))
 	return {"status": doc.status, "missing": doc.missing_information}
 
 
@@ -216,14 +202,23 @@ def reply(ticket: str, message: str) -> dict:
 		frappe.throw(_("Write a message."), title=_("Message Required"))
 	_check_lengths(message=message)
 	refuse_if_final(ticket)
+	add_client_message(
+		ticket, _("Reply from the portal"), frappe.utils.escape_html(message.strip()).replace("\n", "<br>")
+	)
+	return {"ok": True}
+
+
+def add_client_message(ticket: str, subject: str, content: str) -> None:
+	"""What the session's client wrote on the portal, in the ticket's conversation
+	(the agent sees that the client wrote: ``integrations.communication``)."""
 	frappe.get_doc(
 		{
 			"doctype": "Communication",
 			"communication_type": "Communication",
 			"communication_medium": "Other",
 			"sent_or_received": "Received",
-			"subject": _("Reply from the portal"),
-			"content": frappe.utils.escape_html(message.strip()).replace("\n", "<br>"),
+			"subject": subject,
+			"content": content,
 			"sender": frappe.session.user,
 			"sender_full_name": frappe.utils.get_fullname(frappe.session.user),
 			"reference_doctype": "Assistance Ticket",
@@ -231,7 +226,6 @@ def reply(ticket: str, message: str) -> dict:
 			"communication_date": now_datetime(),
 		}
 	).insert(ignore_permissions=True)
-	return {"ok": True}
 
 
 def refuse_if_suspended(customer: str) -> None:

@@ -1,7 +1,7 @@
-"""The shipped Notifications to clients write their dates in words, as a French
-letter does — "du lundi 7 décembre 2026 à 10:00", "le mardi 1er décembre 2026" —
-whatever the site's date format: existing sites get the new wording of each text a
-manager has not edited."""
+"""The shipped Notifications to clients write amounts as French does — "100,00 €",
+not the site's "€ 100,00" — and dates in words, as a French letter does — "du lundi
+7 décembre 2026 à 10:00", "le mardi 1er décembre 2026" — whatever the site's formats:
+existing sites get the new wording of each text a manager has not edited."""
 
 import json
 from pathlib import Path
@@ -9,6 +9,9 @@ from pathlib import Path
 import frappe
 
 SHIPPED_BEFORE = {
+	"DDS Ticket Acknowledged": {
+		"message": "{% set pay = dds_transfer_details(doc.sales_invoice) %}<p>Bonjour,</p><p>Nous avons bien reçu votre demande « {{ doc.subject }} » ({{ doc.name }}). Le ticket d'assistance à la demande est de {{ frappe.utils.fmt_money(doc.tariff_amount, currency='EUR') }} TTC, payable avant toute intervention (CGV art. 4).</p>{% if pay %}<p><strong>Règlement par virement</strong><br>Bénéficiaire : {{ pay.beneficiary }}<br>IBAN : {{ pay.iban_display }}<br>{% if pay.bic %}BIC : {{ pay.bic }}<br>{% endif %}Montant : {{ pay.amount_display }}<br>Référence à indiquer : <strong>{{ pay.reference }}</strong></p><p>Indiquez exactement cette référence et réglez le montant en un seul virement : votre paiement sera reconnu sans délai et votre demande prise en charge.</p>{% endif %}<p>Votre demande, le QR code à scanner avec votre application bancaire et les autres moyens de paiement : <a href=\"{{ frappe.utils.get_url('/assistance/tickets/' + doc.name) }}\">{{ frappe.utils.get_url('/assistance/tickets/' + doc.name) }}</a></p><p>Votre facture : <a href=\"{{ frappe.utils.get_url('/invoices/' + doc.sales_invoice) }}\">{{ doc.sales_invoice }}</a></p><p>L'équipe support de 3D Dental Store<br>02 30 32 24 03 · support@3ddentalstore.fr</p>"
+	},
 	"DDS Complaint Acknowledgement": {
 		"message": "<p>Bonjour,</p><p>Nous avons bien reçu votre réclamation « {{ doc.subject }} » du {{ frappe.utils.format_datetime(doc.received_at) }} et y apporterons une réponse dans les meilleurs délais (CGU art. 10).</p><p>L'équipe support de 3D Dental Store<br>02 30 32 24 03 · support@3ddentalstore.fr</p>",
 	},
