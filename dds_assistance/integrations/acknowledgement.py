@@ -5,8 +5,8 @@ whether and what; this sends it.
 * Once per request: the ticket's ``acknowledged_on`` is claimed by a guarded update
   in the transaction that queues the mail — a mail delivered twice (one ticket), a
   pull or a request retried after a failure, two workers at once: one acknowledgement.
-* From the support address: the mail refers to the ticket, so Frappe sends it through
-  the Email Account that receives the tickets; its subject ends with "(#TKT-…)" and,
+* From the support address (``mail.support_sender``: the settings' support address, or
+  the Email Account that receives the tickets); its subject ends with "(#TKT-…)" and,
   for a mail, it answers that mail (In-Reply-To): the client's reply threads onto the
   ticket. It is marked as an automatic answer (``X-Autoreply``,
   ``X-Auto-Response-Suppress``), so that no auto-responder answers it back.
