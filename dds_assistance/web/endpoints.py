@@ -41,6 +41,7 @@ ARGUMENT_LABELS = {
 	"consented_by": "Consenting Person",
 	"customer": "Client",
 	"description": "Description",
+	"details": "Details",
 	"effective_on": "Effective On",
 	"equipment": "Equipment",
 	"equipment_reference": "Equipment Reference",
