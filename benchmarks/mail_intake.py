@@ -7,7 +7,9 @@ automatic replies and bounces — then lets Frappe's own pull read them over IMA
 and prints:
 - mails per second and tickets per second through the pull,
 - the count of tickets, threaded replies, complaints and ignored mails, each
-  against what was sent (they must be equal).
+  against what was sent (they must be equal), and of the acknowledgements queued at
+  once: one per request from a client's address (authenticated or not), none to a
+  forged stranger, none for a reply.
 What it made (clients, tickets, complaints, mails) is removed at the end.
 
     cd ~/frappe-bench/sites && ../env/bin/python <app>/benchmarks/mail_intake.py --site SITE
@@ -27,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _seed import connect  # noqa: E402
 
 PASSWORD = "dds-mail-test"
+TICKET = "Assistance Ticket"
 SUPPORT = "support@assistance.test"
 TAG = "bench-mail"
 
@@ -171,6 +174,12 @@ def main():
 				"dds_intake_note": ("like", "%"),
 			},
 		)
+		names = [row.name for row in frappe.get_all(TICKET, {"subject": ("like", f"%{TAG}%")}, ["name"])]
+		acknowledged = frappe.db.count(TICKET, {"name": ("in", names), "acknowledged_on": ("is", "set")})
+		queued = frappe.db.count(
+			"Email Queue", {"reference_doctype": TICKET, "reference_name": ("in", names)}
+		)
+		cost = acknowledgement_cost(frappe, [t.name for t in tickets[:50]])
 		total = len(first) + len(replies)
 		pulled = pull_first + pull_second
 		print(
@@ -187,18 +196,47 @@ def main():
 			("complaints", complaints, plan["complaints"]),
 			("replies threaded onto their ticket", threaded, plan["replies"]),
 			("automatic replies and bounces ignored", ignored, plan["automatic"] + plan["bounces"]),
+			("requests acknowledged (clients' addresses)", acknowledged, plan["requests"] + plan["forged"]),
+			("acknowledgements queued, none twice", queued, plan["requests"] + plan["forged"]),
 		):
 			print(f"  {label:<48} {got:>5} (sent {want}){'' if got == want else '  ← DIFFERS'}")
+		print(
+			f"an acknowledgement (template rendered in the client's language, conversation entry, "
+			f"mail queued): median {cost[0]:.1f} ms, p95 {cost[1]:.1f} ms over {cost[2]}"
+		)
 	finally:
 		if not args.keep:
 			cleanup(frappe)
 		frappe.destroy()
 
 
+def acknowledgement_cost(frappe, names: list[str]) -> tuple[float, float, int]:
+	"""(median, p95 in ms, count) of making one acknowledgement again for tickets of the
+	run — what the intake adds to a new request (removed with the run's mails)."""
+	from dds_assistance.core.acknowledgements import RECEIVED
+	from dds_assistance.integrations.acknowledgement import send
+
+	times = []
+	for name in names:
+		ticket = frappe.get_doc(TICKET, name)
+		began = time.perf_counter()
+		send(ticket, RECEIVED)
+		times.append((time.perf_counter() - began) * 1000)
+	frappe.db.rollback()
+	times.sort()
+	return times[len(times) // 2], times[int(len(times) * 0.95) - 1], len(times)
+
+
 def cleanup(frappe):
 	for doctype in ("Assistance Ticket", "Assistance Complaint"):
 		for name in frappe.get_all(doctype, filters={"subject": ("like", f"%{TAG}%")}, pluck="name"):
 			frappe.db.delete("Communication", {"reference_doctype": doctype, "reference_name": name})
+			queue = frappe.get_all(
+				"Email Queue", {"reference_doctype": doctype, "reference_name": name}, pluck="name"
+			)
+			if queue:
+				frappe.db.delete("Email Queue Recipient", {"parent": ("in", queue)})
+				frappe.db.delete("Email Queue", {"name": ("in", queue)})
 			frappe.db.delete("File", {"attached_to_doctype": doctype, "attached_to_name": name})
 			frappe.db.delete(doctype, {"name": name})
 	frappe.db.delete("Communication", {"subject": ("like", f"%{TAG}%")})

@@ -88,7 +88,8 @@ def run(count: int) -> dict:
 	figures["read back"] = time.perf_counter() - clock
 
 	returned = {
-		debit.end_to_end_id: reason for debit, reason in zip(debits[::100], ("AM04", "MD01", "MS02") * count, strict=False)
+		debit.end_to_end_id: reason
+		for debit, reason in zip(debits[::100], ("AM04", "MD01", "MS02") * count, strict=False)
 	}
 	pending = [
 		ddm.Debit("DDB-BENCH", block.id, e2e, e2e, f"Labo {e2e}", mandate, amount)
@@ -100,7 +101,9 @@ def run(count: int) -> dict:
 			f"BK-{block.id}",
 			[
 				sepa_files.Collected(e2e, amount, mandate)
-				for e2e, amount, mandate in zip(block.end_to_end_ids, block.amounts, block.mandates, strict=True)
+				for e2e, amount, mandate in zip(
+					block.end_to_end_ids, block.amounts, block.mandates, strict=True
+				)
 			],
 			block.id,
 			detailed=False,

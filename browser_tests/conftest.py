@@ -105,6 +105,11 @@ def desk_data():
 	return site_records("desk_fixture")
 
 
+@pytest.fixture(scope="session")
+def language_data():
+	return site_records("portal_language_fixture")
+
+
 # What the console may say that is not an error of the pages: a refusal the test
 # provokes (a 4xx answer), and the realtime server, which the test stack does not run.
 BENIGN_CONSOLE = (

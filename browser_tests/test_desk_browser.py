@@ -60,7 +60,12 @@ def test_agent_list_accept_respond_refuse(desk, desk_data):
 	# an on-demand request awaiting payment: the form is clean on load
 	desk.open_form("Assistance Ticket", desk_data["awaiting_payment_ticket"])
 	desk.assert_clean()
-	assert "n'est pas payée" in desk.dashboard_text()
+	# one headline, each state said once — the countdown arrives in the same block
+	desk.page.wait_for_function("() => /Première réponse/.test(cur_frm.layout.message.text())")
+	headline = desk.dashboard_text()
+	assert headline.count("n'est pas payée : aucune assistance avant paiement.") == 1, headline
+	assert desk.page.locator(".form-message:visible").count() == 1
+	assert not re.search(r"R-[A-Z]+-\d", headline), headline  # no rule id for people to read
 	desk.shot("awaiting-payment-clean")
 
 	# accept a new on-demand request: its invoice, and no assistance before payment
@@ -85,6 +90,24 @@ def test_agent_list_accept_respond_refuse(desk, desk_data):
 	desk.fill_dialog({"reason": "Incident signalé 30 jours après les faits (CGV art. 5)."})
 	desk.wait_doc("status", "Rejected")
 	desk.shot("late-refused")
+	desk.assert_no_errors()
+
+
+def test_agent_sees_that_the_client_replied(desk, desk_data):
+	"""A client's reply on a request shows at a glance: a badge in the list, a line at
+	the top of the form — until the support team answers."""
+	desk.login(desk_data["agent"], desk_data["password"])
+	desk.goto("/app/assistance-ticket?client_replied=1")
+	desk.page.wait_for_selector(".list-row-container")
+	row = desk.page.locator(
+		".list-row-container", has_text=f"Bibliothèque d'implants {desk_data['tag']}"
+	).first
+	assert "Le client a répondu" in row.inner_text()
+	desk.shot("list-client-replied")
+	desk.open_form("Assistance Ticket", desk_data["premium_ticket"])
+	desk.assert_clean()
+	assert "Le client a répondu le" in desk.dashboard_text()
+	desk.shot("form-client-replied")
 	desk.assert_no_errors()
 
 

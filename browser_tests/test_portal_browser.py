@@ -1,6 +1,9 @@
 """The customer portal in a real browser, in French, on a phone-sized screen."""
 
+import re
 from datetime import datetime, timedelta
+
+FRENCH_PRICE = re.compile(r"100,00\s€")  # "100,00 €": amount, no-break space, euro sign
 
 
 def test_client_creates_a_request_and_sees_it_listed(portal, data):
@@ -29,9 +32,8 @@ def test_client_creates_a_request_and_sees_it_listed(portal, data):
 def test_incomplete_request_is_refused_with_a_french_message(portal, data):
 	portal.login(data["user_b"], data["password"])
 	portal.goto("/assistance/new")
-	assert (
-		"100,00" in portal.page.content() or "100.00" in portal.page.content()
-	)  # price stated before submitting
+	price = portal.page.inner_text(".dds-price")  # stated before submitting, as French writes it
+	assert FRENCH_PRICE.search(price) and "€ 100" not in price, price
 	portal.page.fill("#description", "bug")
 	portal.page.click("#dds-submit")
 	portal.page.wait_for_selector(".modal.show", timeout=10_000)
@@ -128,3 +130,34 @@ def test_client_attaches_a_file_and_a_file_past_the_bound_is_refused_before_anyt
 	portal.page.wait_for_url("**/assistance/tickets/**", timeout=20_000)
 	assert "capture.pdf" in portal.page.content()
 	portal.shot("demande-avec-fichier")
+
+
+def test_the_portal_speaks_french_to_a_client_who_chose_no_language(portal, language_data):
+	"""Whatever the site's language (a newcomer's test site is in English): the pages,
+	the amounts and the "not found" page in French; the request completed on its page,
+	as its acknowledgement says."""
+	portal.login(language_data["user"], language_data["password"])
+	portal.goto("/assistance")
+	assert portal.page.get_attribute("html", "lang") == "fr"
+	assert "Mes demandes" in portal.page.content()
+	portal.goto("/assistance/new")
+	assert FRENCH_PRICE.search(portal.page.inner_text(".dds-price"))
+	portal.shot("prix-en-francais")
+
+	portal.goto(f"/assistance/tickets/{language_data['incomplete_ticket']}")
+	card = portal.page.inner_text(".dds-incomplete")
+	assert "Votre demande est incomplète" in card and "Numéro de série" in card, card
+	portal.shot("demande-a-completer")
+	portal.page.fill("#dds-serial", "SN-COMPLET-01")
+	portal.page.fill("#dds-reference", "exocad DentalCAD 3.2")
+	portal.page.click("#dds-complete button[type=submit]")
+	portal.page.wait_for_function("() => !document.querySelector('.dds-incomplete')", timeout=20_000)
+	portal.page.wait_for_load_state("networkidle")
+	assert "SN-COMPLET-01" in portal.page.content()
+	portal.shot("demande-completee")
+
+	response = portal.goto(f"/assistance/tickets/{language_data['other_clients_ticket']}")
+	assert response.status == 404
+	assert portal.page.get_attribute("html", "lang") == "fr"
+	assert "Non Trouvé" in portal.page.content() and "Exception" not in portal.page.content()
+	portal.shot("introuvable")

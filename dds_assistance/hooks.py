@@ -76,11 +76,15 @@ doc_events = {
 }
 
 # E-mail templates: how to pay a ticket invoice by transfer (R-TKT-4); the French
-# invoice's print format "DDS Facture": what it shows
+# invoice's print format "DDS Facture": what it shows; amounts and deadlines as the
+# reader writes them ("100,00 €", "lundi 2 mars 2026 à 14:05")
 jinja = {
 	"methods": [
 		"dds_assistance.integrations.payment_means.dds_transfer_details",
 		"dds_assistance.integrations.einvoice.dds_invoice_print",
+		"dds_assistance.context.language.dds_money",
+		"dds_assistance.context.language.dds_date_time",
+		"dds_assistance.context.language.dds_date",
 	]
 }
 

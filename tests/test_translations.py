@@ -88,7 +88,15 @@ def core_messages():
 
 def core_constants():
 	"""Messages the core keeps in tables and the Frappe side shows through ``_()``."""
-	from dds_assistance.core import accounting, bank_details, limits, remote_sessions, transfer_matching
+	from dds_assistance.core import (
+		accounting,
+		acknowledgements,
+		bank_details,
+		limits,
+		mail_intake,
+		remote_sessions,
+		transfer_matching,
+	)
 
 	for table in (
 		remote_sessions.START_REFUSALS,
@@ -101,6 +109,9 @@ def core_constants():
 	for text in (*accounting.ANOMALIES, *transfer_matching.DECISION_MESSAGES, *transfer_matching.REASONS):
 		yield "core", text
 	yield "core", transfer_matching.M_TRUNCATED
+	# what an acknowledgement was, what a mail that takes no answer is (the ticket's note)
+	for text in (*acknowledgements.KINDS, mail_intake.LIST, mail_intake.NO_ANSWER):
+		yield "core", text
 	yield from einvoice_constants()
 	yield from direct_debit_constants()
 
@@ -190,3 +201,64 @@ def test_translation_file_is_well_formed():
 	for row in rows:
 		assert len(row) in (2, 3) and row[1].strip(), row
 		assert row[0].count("{") == row[1].count("{"), row
+
+
+RULE_ID_IN_TEXT = re.compile(r"\bR-[A-Z]+-\d+\b")
+JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def doctype_descriptions():
+	for path in APP.rglob("*.json"):
+		meta = json.loads(path.read_text(encoding="utf-8"))
+		if isinstance(meta, dict) and meta.get("doctype") == "DocType" and meta.get("description"):
+			yield path.name, meta["description"]
+
+
+def shipped_messages():
+	"""What the shipped Notifications and Email Templates write to people."""
+	for folder in ("notifications", "email_templates"):
+		for path in (APP / "setup" / folder).glob("*.json"):
+			values = json.loads(path.read_text(encoding="utf-8"))
+			for key in ("subject", "message", "response", "response_html"):
+				if values.get(key):
+					yield path.name, values[key]
+
+
+def page_texts():
+	"""Templates (portal pages, print formats) as written, comments aside."""
+	for path in APP.rglob("*.html"):
+		text = HTML_COMMENT.sub("", JINJA_COMMENT.sub("", path.read_text(encoding="utf-8")))
+		yield path.name, text
+
+
+def french_texts():
+	for source, text in french().items():
+		yield "fr.csv", source
+		yield "fr.csv", text
+
+
+def test_no_rule_id_in_what_people_read():
+	"""Rule ids (R-TKT-4 …) are for code, tests and logs: never in a message, label,
+	description, mail or page that a client or an agent reads."""
+	found = sorted(
+		{
+			f"{where}: {text[:120]}"
+			for source in (
+				python_strings(),
+				js_strings(),
+				template_strings(),
+				doctype_strings(),
+				doctype_descriptions(),
+				core_messages(),
+				core_constants(),
+				label_tables(),
+				shipped_messages(),
+				page_texts(),
+				french_texts(),
+			)
+			for where, text in source
+			if RULE_ID_IN_TEXT.search(text)
+		}
+	)
+	assert found == [], "\n".join(found)

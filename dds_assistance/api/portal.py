@@ -17,8 +17,9 @@ from dds_assistance.core import subscriptions as core_subscriptions
 from dds_assistance.core import tickets as core_tickets
 from dds_assistance.core.errors import RuleError
 from dds_assistance.core.limits import check_lengths
-from dds_assistance.guards.refusals import ClientSuspendedError, throw_rule
+from dds_assistance.guards.refusals import ClientSuspendedError, field_label, throw_rule
 from dds_assistance.integrations import payment_means
+from dds_assistance.integrations.acknowledgement import acknowledge
 from dds_assistance.integrations.files import attach_private, check_room
 from dds_assistance.web import portal_reads
 from dds_assistance.web.endpoints import endpoint
@@ -124,6 +125,7 @@ def create_request(
 		)
 		ticket.flags.dds_action = True  # what the portal sets, and nothing else of the action fields
 	ticket.insert(ignore_permissions=True)
+	acknowledge(ticket)  # mailed once: reference, due time, price or coverage
 	late = (
 		_(
 			"Your request was made more than 24 business hours after the incident: our team will review it before accepting it (CGV art. 5)."
@@ -132,6 +134,42 @@ def create_request(
 		else None
 	)
 	return {"name": ticket.name, "late": late, "route": f"/assistance/tickets/{ticket.name}"}
+
+
+@endpoint(methods=["POST"])
+@portal_write
+def complete_request(
+	ticket: str,
+	serial_no: str | None = None,
+	equipment_reference: str | None = None,
+	details: str | None = None,
+) -> dict:
+	"""R-TKT-8: the client completes their incomplete request on its page — the serial
+	number, the equipment's reference, more about the incident; what they give is added
+	to the conversation for the agent, and a complete request goes to them (New)."""
+	customer = owner_of("Assistance Ticket", ticket)
+	refuse_if_suspended(customer)
+	refuse_if_final(ticket)
+	_check_lengths(serial_no=serial_no, equipment_reference=equipment_reference, description=details)
+	doc = frappe.get_doc("Assistance Ticket", ticket)
+	if doc.status != core_tickets.INCOMPLETE:
+		frappe.throw(_("This request is already complete."), title=_("Not Allowed"))
+	given = []
+	for field, value in (("serial_no", serial_no), ("equipment_reference", equipment_reference)):
+		value = (value or "").strip()
+		if value and not (doc.get(field) or "").strip():
+			doc.set(field, value)
+			given.append(_("{0}: {1}").format(field_label(field), frappe.utils.escape_html(value)))
+	if (details or "").strip():
+		text = frappe.utils.escape_html(details.strip()).replace("\n", "<br>")
+		doc.description = f"{doc.description or ''}<p>{text}</p>"
+		given.append(text)
+	if not given:
+		frappe.throw(_("Give what the request lacks."), title=_("Nothing to Add"))
+	doc.flags.ignore_permissions = True
+	doc.save()
+	add_client_message(ticket, _("Request completed on the portal"), "<br>".join(given))
+	return {"status": doc.status, "missing": doc.missing_information}
 
 
 @endpoint(methods=["POST"])
@@ -166,14 +204,23 @@ def reply(ticket: str, message: str) -> dict:
 		frappe.throw(_("Write a message."), title=_("Message Required"))
 	_check_lengths(message=message)
 	refuse_if_final(ticket)
+	add_client_message(
+		ticket, _("Reply from the portal"), frappe.utils.escape_html(message.strip()).replace("\n", "<br>")
+	)
+	return {"ok": True}
+
+
+def add_client_message(ticket: str, subject: str, content: str) -> None:
+	"""What the session's client wrote on the portal, in the ticket's conversation
+	(the agent sees that the client wrote: ``integrations.communication``)."""
 	frappe.get_doc(
 		{
 			"doctype": "Communication",
 			"communication_type": "Communication",
 			"communication_medium": "Other",
 			"sent_or_received": "Received",
-			"subject": _("Reply from the portal"),
-			"content": frappe.utils.escape_html(message.strip()).replace("\n", "<br>"),
+			"subject": subject,
+			"content": content,
 			"sender": frappe.session.user,
 			"sender_full_name": frappe.utils.get_fullname(frappe.session.user),
 			"reference_doctype": "Assistance Ticket",
@@ -181,7 +228,6 @@ def reply(ticket: str, message: str) -> dict:
 			"communication_date": now_datetime(),
 		}
 	).insert(ignore_permissions=True)
-	return {"ok": True}
 
 
 def refuse_if_suspended(customer: str) -> None:

@@ -114,12 +114,12 @@ class StartFacts:
 
 START_REFUSALS = {
 	"status": "Only a consented session can start (status: {0}).",
-	"no_consent": "The client has not consented to this session (R-RS-1).",
-	"not_authorised": "You hold no valid technician authorisation (R-RS-6).",
-	"suspended": "The client's access is suspended (R-SAN-2).",
-	"unpaid": "The ticket is not paid: no remote session before payment (R-RS-7).",
-	"not_covered": "The client's Premium subscription is not active (R-RS-7).",
-	"ticket_closed": "The ticket is closed, refused or cancelled: no remote session on it (R-TKT-5).",
+	"no_consent": "The client has not consented to this session.",
+	"not_authorised": "You hold no valid technician authorisation.",
+	"suspended": "The client's access is suspended.",
+	"unpaid": "The ticket is not paid: no remote session before payment.",
+	"not_covered": "The client's Premium subscription is not active.",
+	"ticket_closed": "The ticket is closed, refused or cancelled: no remote session on it.",
 }
 
 

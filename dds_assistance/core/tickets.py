@@ -125,6 +125,23 @@ def missing_request_information(
 	return missing
 
 
+# R-TKT-8: what a client completes of an incomplete request on the portal; the client
+# and the client number are the company's records (an agent sets them)
+CLIENT_COMPLETES = ("serial_no", "equipment_reference", "description")
+
+
+def completable_by_client(missing: Iterable[str]) -> list[str]:
+	"""What of ``missing`` the client may give on the portal page of the request."""
+	return [key for key in missing if key in CLIENT_COMPLETES]
+
+
+def reply_awaits_agent(status: str | None, from_staff: bool) -> bool:
+	"""A client's message on an open request waits for an agent; one on a closed,
+	refused or cancelled request does not (R-TKT-5: its writer is told to open a new
+	one), nor a message of the support team itself."""
+	return not from_staff and status not in FINAL_STATUSES
+
+
 def _plain_text(value: str | None) -> str:
 	"""Text of a (possibly HTML) description, whitespace collapsed."""
 	import html
@@ -321,7 +338,7 @@ def plan_accept(
 		)
 	record = late and not late_accepted
 	if record and not (reason or "").strip():
-		raise RuleError("late_reason", "This request is late (R-TKT-7): give the reason for accepting it.")
+		raise RuleError("late_reason", "This request is late: give the reason for accepting it.")
 	if status == NEW:
 		# incomplete or undecided-late requests stop here, before any invoice
 		check_transition(

@@ -20,8 +20,9 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import flt, fmt_money, formatdate, getdate
+from frappe.utils import flt, formatdate, getdate
 
+from dds_assistance.context.language import dds_money
 from dds_assistance.core import direct_debit_matching as core
 from dds_assistance.core import sepa_debit
 from dds_assistance.integrations.mail import client_language, mail_client
@@ -190,7 +191,7 @@ def tell_client(debit: core.Debit, decision: core.DebitDecision, mandate) -> lis
 		lines = [
 			_("Hello,"),
 			_("The direct debit of {0} for invoice {1} was returned by your bank: {2}").format(
-				fmt_money(debit.amount, currency="EUR"), invoice.name, _(template).format(*extra)
+				dds_money(debit.amount, "EUR"), invoice.name, _(template).format(*extra)
 			),
 		]
 		if transfer:

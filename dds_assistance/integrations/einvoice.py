@@ -36,7 +36,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, flt, getdate
 
-from dds_assistance.core import cii_xml, en16931
+from dds_assistance.core import cii_xml, en16931, formats
 from dds_assistance.core import subscriptions as core_subscriptions
 from dds_assistance.guards.refusals import RuleViolation, throw_rule
 
@@ -592,12 +592,6 @@ def facturx_file(invoice: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------- the print format
-def french_amount(value, currency: str = "EUR") -> str:
-	"""1234.5 -> "1 234,50 €" (the invoice is French, whatever the site's number format)."""
-	text = f"{flt(value, 2):,.2f}".replace(",", "\u202f").replace(".", ",")
-	return f"{text}\u00a0{'€' if currency == 'EUR' else currency}"
-
-
 def dds_invoice_print(doc) -> dict:
 	"""What the print format "DDS Facture" shows (a Jinja method of the app): the
 	same facts as the e-invoice's XML, formatted."""
@@ -608,7 +602,7 @@ def dds_invoice_print(doc) -> dict:
 	currency = invoice.currency
 
 	def money(value) -> str:
-		return french_amount(value, currency)
+		return formats.money(value, currency, "fr")  # the invoice is French, whatever the site's format
 
 	def day(value) -> str:
 		return getdate(value).strftime("%d/%m/%Y") if value else ""

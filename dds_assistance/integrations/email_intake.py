@@ -14,6 +14,9 @@ hands each mail of such an account to :class:`AssistanceInboundMail`, which:
 * reads a mail up to the bounds of ``core.limits`` (size, header fields,
   attachments, text): what is past them stays in the mailbox, and the mail's note
   says so to the agents;
+* acknowledges a new ticket at once, once — reference, due time, what is missing,
+  price or coverage — unless the mail may not be answered, or its sender is an
+  unauthenticated stranger (``integrations.acknowledgement``);
 * tells a client who writes to a closed ticket to open a new request (R-TKT-5).
 
 Threading (In-Reply-To, "#TKT-…" in the subject) and the de-duplication of a mail
@@ -37,8 +40,9 @@ from dds_assistance.core import limits
 from dds_assistance.core import mail_intake as core
 from dds_assistance.core.errors import RuleError
 from dds_assistance.core.tickets import FINAL_STATUSES
+from dds_assistance.integrations.acknowledgement import acknowledge
 from dds_assistance.integrations.files import allowed_types, max_bytes
-from dds_assistance.integrations.mail import client_language, mail_client
+from dds_assistance.integrations.mail import client_language, mail_client, own_addresses
 
 TICKET, COMPLAINT = "Assistance Ticket", "Assistance Complaint"
 NOTE_FIELD = "dds_intake_note"
@@ -55,14 +59,6 @@ class AssistanceEmailAccount(EmailAccount):
 def appends_to_assistance(account, mail) -> bool:
 	target = mail.append_to if account.use_imap else account.append_to
 	return target in (TICKET, COMPLAINT)
-
-
-def own_addresses() -> set[str]:
-	"""Addresses that are ours: every Email Account, the support and complaints addresses."""
-	settings = frappe.get_cached_doc("Assistance Settings")
-	addresses = set(frappe.get_all("Email Account", pluck="email_id"))
-	addresses |= {settings.support_email, settings.get("complaint_email")}
-	return {a.lower() for a in addresses if a}
 
 
 class AssistanceInboundMail(InboundMail):
@@ -158,20 +154,26 @@ class AssistanceInboundMail(InboundMail):
 		if self.parent_communication():
 			data["in_reply_to"] = self.parent_communication().name
 		reference = self.reference_document()
+		made = None
 		if reference:
 			data["reference_doctype"], data["reference_name"] = reference.doctype, reference.name
 		elif doctype := self.target_doctype():
+			made = doctype
 			data["reference_doctype"], data["reference_name"] = doctype, self.make_record(doctype)
 		else:
 			self.notes.append(_("No ticket: {0} ({1}).").format(_(self.kind.kind), _(self.kind.reason)))
 		communication = frappe.get_doc(data)
 		communication.flags.in_receive = True
+		communication.flags.dds_new_request = bool(made)  # the request itself, not a reply to it
 		communication.insert(ignore_permissions=True)
 		communication.reload()
+		communication.flags.dds_new_request = bool(made)
 		communication._attachments = self.save_attachments_in_doc(communication)
 		communication.content = sanitize_html(self.replace_inline_images(communication._attachments))
 		communication.set(NOTE_FIELD, "\n".join(self.notes) or None)
 		communication.save(ignore_permissions=True)
+		if made == TICKET:  # described by the mail now: acknowledged with what it lacks
+			acknowledge(frappe.get_doc(TICKET, communication.reference_name), mail=self)
 		if reference and reference.doctype == TICKET and reference.status in FINAL_STATUSES:
 			tell_ticket_is_closed(reference, self.from_email)
 		return communication

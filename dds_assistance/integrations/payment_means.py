@@ -11,8 +11,9 @@ invoice's Payment Request once.
 
 import frappe
 from frappe import _
-from frappe.utils import flt, fmt_money
+from frappe.utils import flt
 
+from dds_assistance.context.language import dds_money
 from dds_assistance.core import bank_details
 from dds_assistance.core.errors import RuleError
 from dds_assistance.guards.refusals import RuleViolation, throw_rule
@@ -102,7 +103,7 @@ def transfer_details(sales_invoice: str | None) -> dict | None:
 		"iban_display": grouped(account["iban"]),
 		"amount": amount,
 		"currency": invoice.currency,
-		"amount_display": fmt_money(amount, currency=invoice.currency),
+		"amount_display": dds_money(amount, invoice.currency),
 		"reference": invoice.name,
 		"qr_payload": None,
 		"qr_svg": None,

@@ -18,8 +18,9 @@
 
 import frappe
 from frappe import _
-from frappe.utils import flt, fmt_money, formatdate, getdate, nowdate
+from frappe.utils import flt, formatdate, getdate, nowdate
 
+from dds_assistance.context.language import dds_date, dds_money
 from dds_assistance.core import sepa_debit as core
 from dds_assistance.core.errors import RuleError
 from dds_assistance.guards.refusals import RuleViolation, throw_rule
@@ -215,7 +216,7 @@ def prenotify(doc, method=None):
 		doc.add_comment(
 			"Info",
 			_("Direct debit of {0} on {1} notified to {2} (mandate {3}).").format(
-				fmt_money(doc.grand_total, currency=doc.currency),
+				dds_money(doc.grand_total, doc.currency),
 				formatdate(doc.get(DEBIT_DATE_FIELD)),
 				", ".join(recipients),
 				mandate.name,
@@ -233,7 +234,7 @@ def send_prenotification(doc, mandate) -> list[str]:
 	file = einvoice.facturx_file(doc.name)
 	with client_language(recipients[0]):
 		subject = _("Your Premium renewal invoice {0}: direct debit of {1} on {2}").format(
-			doc.name, fmt_money(doc.grand_total, currency=doc.currency), formatdate(doc.get(DEBIT_DATE_FIELD))
+			doc.name, dds_money(doc.grand_total, doc.currency), dds_date(doc.get(DEBIT_DATE_FIELD))
 		)
 		message = "".join(
 			[
@@ -244,8 +245,8 @@ def send_prenotification(doc, mandate) -> list[str]:
 					).format(
 						doc.get(SUBSCRIPTION_FIELD),
 						doc.name,
-						fmt_money(doc.grand_total, currency=doc.currency),
-						formatdate(doc.get(DEBIT_DATE_FIELD)),
+						dds_money(doc.grand_total, doc.currency),
+						dds_date(doc.get(DEBIT_DATE_FIELD)),
 						masked(mandate.iban),
 						mandate.name,
 						mandate.creditor_id,
@@ -312,9 +313,9 @@ def direct_debit_of(invoice: str) -> dict | None:
 		"mandate": mandate.name,
 		"iban": masked(mandate.iban),
 		"debit_date": values.get(DEBIT_DATE_FIELD),
-		"debit_date_display": formatdate(values.get(DEBIT_DATE_FIELD)),
+		"debit_date_display": dds_date(values.get(DEBIT_DATE_FIELD)),
 		"amount": flt(values.grand_total, 2),
-		"amount_display": fmt_money(values.grand_total, currency=values.currency),
+		"amount_display": dds_money(values.grand_total, values.currency),
 		"collected": state == core.COLLECTED or flt(values.outstanding_amount) <= 0,
 		"prenotified_on": values.get(PRENOTIFIED_FIELD),
 	}

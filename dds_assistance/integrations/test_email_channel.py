@@ -23,6 +23,7 @@ from frappe.email.doctype.email_account.email_account import pull_from_email_acc
 from dds_assistance.api import complaint as complaint_api
 from dds_assistance.api import remote_session as session_api
 from dds_assistance.api import ticket as ticket_api
+from dds_assistance.context.language import dds_date, dds_date_time
 from dds_assistance.guards.refusals import RuleViolation
 from dds_assistance.samples import testing
 from dds_assistance.samples.testing import AGENT, SUPPORT_ACCOUNT, SUPPORT_ADDRESS, TECHNICIAN
@@ -337,8 +338,8 @@ class TestThreadsAndOutgoingMail(EmailChannelCase):
 		frappe.db.commit()
 		testing.issue_einvoices(invoice)  # the acknowledgement goes with the invoice's Factur-X
 		self.assertTrue(send_queued(ticket.name))
-		[ack] = mailbox(self.user, f"#{ticket.name}")
-		self.assertIn("règlement du ticket", subject_of(ack))
+		[ack] = mailbox(self.user, "règlement du ticket")  # after the acknowledgement of receipt
+		self.assertIn(f"#{ticket.name}", subject_of(ack))
 		self.assertIn(invoice, text_of(ack))
 		# the client replies to the acknowledgement: same ticket (In-Reply-To)
 		reply = self.message(
@@ -402,6 +403,8 @@ class TestThreadsAndOutgoingMail(EmailChannelCase):
 		send_queued(complaint.name)
 		[ack] = mailbox(self.user, f"#{complaint.name}")
 		self.assertIn("Accusé de réception", subject_of(ack))
+		received = frappe.db.get_value("Assistance Complaint", complaint.name, "received_at")
+		self.assertIn(dds_date_time(received, "fr"), text_of(ack))  # "du lundi 7 décembre 2026 à 10:00"
 
 	def test_r_tkt_11_a_reference_copied_by_another_writer_or_a_similar_subject_opens_a_new_ticket(self):
 		ticket = self.complete_ticket()
@@ -435,6 +438,10 @@ class TestThreadsAndOutgoingMail(EmailChannelCase):
 		send_queued(plan.name)
 		[reminder] = mailbox(self.user, f"#{plan.name}")
 		self.assertIn("reconduit", subject_of(reminder))
+		renewal = frappe.utils.add_days(
+			frappe.db.get_value("Premium Subscription", plan.name, "current_term_end"), 1
+		)
+		self.assertIn(f"le {dds_date(renewal, 'fr')}", subject_of(reminder))  # "le mardi 1er décembre 2026"
 
 	def test_r_cpl_1_a_complaint_mailed_to_support_is_a_complaint_not_a_ticket(self):
 		message_id = deliver(

@@ -340,6 +340,39 @@ def portal_fixture() -> dict:
 	}
 
 
+PORTAL_C = ("Labo Portail Gamma", "C-PG01", "portail.gamma@example.com")
+
+
+def portal_language_fixture() -> dict:
+	"""A client whose portal user chose no language (the portal speaks French to them,
+	whatever the site's language), with a fresh incomplete e-mail request to complete
+	on its page; client A's request, which is not theirs."""
+	ensure_assistance_setup()
+	portal_fixture()
+	name, number, email = PORTAL_C
+	ensure_customer(name, number, email)
+	user = frappe.get_doc("User", email)
+	user.new_password = PORTAL_PASSWORD
+	user.language = ""
+	user.save(ignore_permissions=True)
+	incomplete = make_ticket(
+		name,
+		subject=f"Sans numéro de série {frappe.generate_hash(length=6)}",
+		channel="E-mail",
+		raised_by=email,
+		serial_no=None,
+		equipment_reference=None,
+	)
+	frappe.db.commit()
+	return {
+		"user": email,
+		"password": PORTAL_PASSWORD,
+		"incomplete_ticket": incomplete.name,
+		"other_clients_ticket": frappe.db.get_value("Assistance Ticket", {"customer": PORTAL_A[0]}),
+		"site_language": frappe.db.get_single_value("System Settings", "language"),
+	}
+
+
 def render_portal_page(page: str, name: str | None = None) -> str:
 	"""A portal page as the session user sees it, rendered by Frappe's own page renderer."""
 	frappe.form_dict.name = name
@@ -431,7 +464,8 @@ def desk_fixture() -> dict:
 	"""The desk's browser tests: the staff with a password and French as language
 	(the technician authorised), and for each run fresh records — a new on-demand
 	request, an on-demand request awaiting payment, a late request, a Premium
-	request open for a remote session, a client to sanction, a draft terms version."""
+	request open for a remote session (its client has replied), a client to sanction,
+	a draft terms version."""
 	from frappe.utils import add_to_date
 
 	ensure_assistance_setup()
@@ -481,6 +515,21 @@ def desk_fixture() -> dict:
 	)
 	open_premium = make_ticket(premium, subject=f"Bibliothèque d'implants {tag}")
 	open_premium.accept()  # covered by the plan: open at once
+	# the client answers on the portal: the agent sees it in the list and on the form
+	frappe.get_doc(
+		{
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Other",
+			"sent_or_received": "Received",
+			"subject": "Réponse depuis le portail",
+			"content": "La bibliothèque Straumann manque toujours.",
+			"sender": f"premium.{tag}@example.com",
+			"reference_doctype": "Assistance Ticket",
+			"reference_name": open_premium.name,
+			"communication_date": now_datetime(),
+		}
+	).insert(ignore_permissions=True)
 	terms = frappe.get_doc(
 		{
 			"doctype": "Terms Version",

@@ -312,16 +312,18 @@ def after_install():
 	set_default_settings(holiday_list)
 	create_terms_versions()
 	create_notifications()
+	create_email_templates()
 	frappe.db.commit()
 
 
 def after_migrate():
-	"""Fields, settings, terms and notifications added by later versions arrive on existing sites."""
+	"""Fields, settings, terms and messages added by later versions arrive on existing sites."""
 	grant_desk_reading()
 	ensure_custom_fields()
 	fill_missing_settings()
 	create_terms_versions()
 	create_notifications()
+	create_email_templates()
 
 
 # What the back office reads in ERPNext to work a ticket: the client and its contacts
@@ -422,6 +424,18 @@ def create_notifications():
 		frappe.get_doc({"doctype": "Notification", **values}).insert(ignore_permissions=True)
 
 
+EMAIL_TEMPLATES = Path(__file__).resolve().parent / "email_templates"
+
+
+def create_email_templates():
+	"""The acknowledgements of new requests (French, and "<name> (en)" in English): Email
+	Templates, editable; created when missing, never overwritten once a manager edits them."""
+	for path in sorted(EMAIL_TEMPLATES.glob("*.json")):
+		values = json.loads(path.read_text(encoding="utf-8"))
+		if not frappe.db.exists("Email Template", values["name"]):
+			frappe.get_doc(values).insert(ignore_permissions=True)
+
+
 def create_terms_versions():
 	"""The versions in force when the app is installed: known to the clients
 	already, so published (in force) without a notice."""
@@ -442,6 +456,10 @@ def before_uninstall():
 		name = json.loads(path.read_text(encoding="utf-8"))["name"]
 		if frappe.db.exists("Notification", name):
 			frappe.delete_doc("Notification", name, ignore_permissions=True, force=True)
+	for path in EMAIL_TEMPLATES.glob("*.json"):
+		name = json.loads(path.read_text(encoding="utf-8"))["name"]
+		if frappe.db.exists("Email Template", name):
+			frappe.delete_doc("Email Template", name, ignore_permissions=True, force=True)
 	delete_custom_fields()
 	delete_holiday_list()
 	delete_roles()

@@ -97,3 +97,36 @@ class TestNotifications(testing.AssistanceTestCase):
 		self.assertEqual(mails("Assistance Complaint", complaint.name), 1)
 		self.assertRaises(frappe.ValidationError, complaint_api.acknowledge_complaint, complaint.name)
 		self.assertEqual(mails("Assistance Complaint", complaint.name), 1)
+
+	def test_the_acknowledgements_are_editable_email_templates_french_and_english(self):
+		"""The acknowledgement of a new request: the shipped Email Templates, French and
+		"(en)", each ending its subject with the request's reference; a manager's wording
+		is the one mailed (R-TKT-6)."""
+		from dds_assistance.integrations import acknowledgement
+
+		shipped = Path(frappe.get_app_path("dds_assistance", "setup", "email_templates")).glob("*.json")
+		names = {frappe.parse_json(path.read_text(encoding="utf-8"))["name"] for path in shipped}
+		self.assertEqual(len(names), 4)
+		ticket = testing.make_ticket(self.customer, channel="Portal", raised_by=self.user, serial_no=None)
+		for name in sorted(names):
+			template = frappe.get_doc("Email Template", name)
+			kind = next(k for k, base in acknowledgement.TEMPLATES.items() if name.startswith(base))
+			language = "en" if name.endswith("(en)") else "fr"
+			self.assertEqual(acknowledgement.template_for(kind, language).name, name)
+			context = {"doc": ticket, "ack": acknowledgement.facts(ticket, kind, language)}
+			subject = frappe.render_template(template.subject, context)
+			body = frappe.render_template(template.response_, context)
+			self.assertTrue(subject.endswith(f"(#{ticket.name})"), subject)  # replies thread onto it
+			self.assertNotIn("{{", body)
+			self.assertIn("100,00\u00a0€" if language == "fr" else "€100.00", body)
+		self.assertEqual(
+			acknowledgement.template_for(acknowledgement.core.RECEIVED, "de").name, "DDS Request Received"
+		)
+
+		template = frappe.get_doc("Email Template", "DDS Request Received")
+		template.subject = "Bien reçu : {{ doc.subject }} (#{{ doc.name }})"
+		template.save()  # a manager rewords it (rolled back after the test)
+		self.assertEqual(acknowledgement.acknowledge(ticket), acknowledgement.core.RECEIVED)
+		[message] = frappe.get_all("Email Queue", filters={"reference_name": ticket.name}, pluck="message")
+		self.assertIn("Bien re", message)
+		self.assertIsNone(acknowledgement.acknowledge(ticket))  # once

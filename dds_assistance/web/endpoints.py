@@ -10,6 +10,8 @@ arguments first:
 - every argument has a bound (``core.limits.check_argument``: a text its maximum
   length, a list its number of items, a number its range), and one past it is
   answered 413 with a translated message stating the bound.
+- a caller who is not a desk user (a client of the portal) is answered in the
+  portal's language — theirs, else French — whatever the site's system language.
 
 Direct Python calls (jobs, tests, other modules) are not checked. No traceback
 reaches a client of the portal: ``responses.hide_tracebacks`` removes it from any
@@ -23,6 +25,7 @@ from frappe import _
 from frappe.exceptions import FrappeTypeError
 from frappe.utils.typing_validations import transform_parameter_types
 
+from dds_assistance.context.language import use_portal_language
 from dds_assistance.core import limits
 from dds_assistance.core.errors import RuleError
 from dds_assistance.guards.refusals import InputTooLarge, InvalidArguments
@@ -47,6 +50,7 @@ ARGUMENT_LABELS = {
 	"customer": "Client",
 	"debtor_name": "Account Holder",
 	"description": "Description",
+	"details": "Details",
 	"effective_on": "Effective On",
 	"equipment": "Equipment",
 	"equipment_reference": "Equipment Reference",
@@ -108,6 +112,8 @@ def endpoint(methods: list[str] | None = None, allow_guest: bool = False):
 				return function(*args, **kwargs)
 			if not is_desk_user():
 				frappe.local.flags.disable_traceback = True  # a client never reads a traceback
+				if getattr(frappe.local, "request", None):
+					use_portal_language()  # and is answered in the portal's language
 			given = signature.bind_partial(*args, **kwargs).arguments
 			return function(**check_arguments(target, given))
 

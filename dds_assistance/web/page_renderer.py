@@ -7,6 +7,10 @@ web form) it builds again on every request. The app's own pages (``/assistance/�
 are not web forms: :class:`PortalPage` claims them first and prepares them exactly
 as Frappe's ``TemplatePage`` does — context, page module, website settings.
 
+It renders them in the portal's language — the client's own, else French, whatever
+the site's system language — and so does the error page Frappe renders when one of
+them fails ("not found", "not permitted"): ``context.language.use_portal_language``.
+
 Frappe 15 also makes a new Jinja environment for every request, so every page
 compiles again every template it uses: Frappe's base, navbar and footer, the app's
 own — about half of a portal page's time. :class:`PortalPage` renders the app's
@@ -27,6 +31,7 @@ from frappe.utils.jinja import get_jenv, get_jinja_hooks, get_jloader, set_filte
 from frappe.utils.safe_exec import get_safe_globals
 from frappe.website.page_renderers.template_page import TemplatePage
 
+from dds_assistance.context.language import use_portal_language
 from dds_assistance.web.endpoints import is_desk_user
 
 APP = "dds_assistance"
@@ -47,6 +52,7 @@ class PortalPage(TemplatePage):
 		# read by Frappe's own error handling)
 		if not is_desk_user():
 			frappe.local.flags.disable_traceback = True
+		use_portal_language()
 		return super().render()
 
 	def render_template(self):

@@ -14,6 +14,7 @@ from frappe.utils import cint, now_datetime, nowdate
 
 from dds_assistance.context import clients
 from dds_assistance.context.business_calendar import time_to_due
+from dds_assistance.context.language import dds_money
 from dds_assistance.context.staff import is_staff
 from dds_assistance.context.terms_in_force import terms_in_force
 from dds_assistance.core import limits
@@ -21,6 +22,7 @@ from dds_assistance.core import sepa_debit as core_sepa
 from dds_assistance.core import tickets as core_tickets
 from dds_assistance.core.subscriptions import LIVE_STATUSES
 from dds_assistance.core.terms import by_precedence
+from dds_assistance.guards.refusals import field_label
 from dds_assistance.integrations import einvoice, payment_means, sepa_debit
 from dds_assistance.integrations import files as client_files
 
@@ -205,9 +207,13 @@ def ticket_detail(name: str) -> dict:
 		filters={"attached_to_doctype": "Assistance Ticket", "attached_to_name": name},
 		fields=["file_name", "file_url"],
 	)
+	missing = ticket.missing() if ticket.status == core_tickets.INCOMPLETE else []
 	return {
 		"customer": customer,
 		"ticket": ticket,
+		# R-TKT-8: what the request lacks, and what of it the client completes here
+		"missing": [{"key": key, "label": field_label(key)} for key in missing],
+		"completable": core_tickets.completable_by_client(missing),
 		"messages": conversation(ticket, customer),
 		"sessions": sessions,
 		"files": files,
@@ -422,7 +428,7 @@ def einvoices(customer: str, link_field: str, record: str) -> list[dict]:
 			"name": row.name,
 			"credit_note": bool(row.is_return),
 			"date": frappe.utils.formatdate(row.posting_date),
-			"amount": frappe.utils.fmt_money(abs(row.grand_total), currency=row.currency),
+			"amount": dds_money(abs(row.grand_total), row.currency),
 			"ready": row.name in with_file,
 		}
 		for row in invoices

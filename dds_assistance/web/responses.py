@@ -11,6 +11,7 @@ import sys
 import frappe
 from frappe import _
 
+from dds_assistance.context.language import portal_language
 from dds_assistance.web.endpoints import is_desk_user
 
 ACTIVE_TYPES = frozenset(
@@ -44,7 +45,7 @@ def harden_file_download(response=None, request=None):
 
 # what Frappe may add to an error answer that shows the code (a traceback, its source)
 TRACE_KEYS = ("exc", "exception", "_exc_source", "_debug_messages")
-TRACEBACK_BLOCK = re.compile(r"<pre>\s*Traceback \(most recent call last\).*?</pre>", re.S)
+TRACEBACK_BLOCK = re.compile(r"<pre>\s*(?:<code>)?\s*Traceback \(most recent call last\).*?</pre>", re.S)
 RETRY_AFTER_SECONDS = 30
 
 
@@ -131,7 +132,7 @@ def answer_unavailable(response=None, request=None):
 		or (_database_error_reported() and _database_just_started())
 	):
 		return
-	language = _site_language()
+	language = _answer_language(request)
 	fill_unavailable(
 		response,
 		as_json=response.mimetype == "application/json" or wants_json(request),
@@ -217,10 +218,18 @@ def _database_reachable() -> bool:
 		return False
 
 
-def _site_language() -> str:
+def _answer_language(request) -> str:
+	"""The language of the "try again" answer: a desk user's own; a client's as the
+	portal speaks it — theirs, else French, never the site's system language. When
+	the user cannot be read (the database is out of reach), French unless the
+	browser asks for English, as ``dds_assistance.wsgi`` answers."""
 	try:
-		return frappe.get_system_settings("language") or "fr"
+		if is_desk_user():
+			return frappe.local.lang or "fr"
+		return portal_language()
 	except Exception:
+		if request is not None:
+			return request.accept_languages.best_match(("fr", "en"), default="fr")
 		return "fr"
 
 

@@ -1,5 +1,6 @@
 """What every portal page does first: a guest goes to the login page; the data
-comes from ``dds_assistance.web.portal_reads``, which derives the client from the session user."""
+comes from ``dds_assistance.web.portal_reads``, which derives the client from the session user;
+what is not the client's is Frappe's "not found" page (404)."""
 
 import frappe
 from frappe import _
@@ -21,6 +22,9 @@ def prepare(context, title: str, nav: str, loader, *args):
 	context.support = frappe.get_cached_doc("Assistance Settings")
 	context.interruptions = portal_reads.interruptions_to_show()
 	context.limits = MAXIMA
-	context.update(loader(*args))
+	try:
+		context.update(loader(*args))
+	except portal_reads.NotYours as error:  # Frappe's own "not found" page, not an error page
+		raise frappe.PageDoesNotExistError(str(error)) from error
 	context.client_choices = portal_reads.client_choices()  # a user of several Customers chooses
 	return context

@@ -82,7 +82,7 @@ function dds_accept(frm) {
 	frappe.prompt(
 		{ fieldname: "reason", fieldtype: "Small Text", label: __("Why accept this late request?"), reqd: 1 },
 		(values) => dds_call(frm, "accept", values),
-		__("Late Request (R-TKT-7)"),
+		__("Late Request"),
 		__("Accept")
 	);
 }
@@ -135,19 +135,28 @@ function dds_extend(frm) {
 			{ fieldname: "note", fieldtype: "Small Text", label: __("Note"), reqd: 1 },
 		],
 		(values) => dds_call(frm, "extend_response_due", values),
-		__("Extend the First Response Due Time (R-TKT-10)"),
+		__("Extend the First Response Due Time"),
 		__("Extend")
 	);
 }
 
-// The form's one headline holds every state to know, one line each — what is
-// missing, an unverified sender, a late request, the payment — then the live countdown.
+// The form's one headline holds every state to know, one line each — a client's reply
+// awaiting an answer, what is missing, an unverified sender, a late request, the
+// payment — then the live countdown.
 const DDS_SEVERITY = ["red", "orange", "yellow", "blue", "green", "gray"];
 
 function dds_show_state(frm) {
 	const lines = [];
+	if (frm.doc.client_replied) {
+		lines.push([
+			__("The client replied on {0}: their message awaits an answer.", [
+				frappe.datetime.str_to_user(frm.doc.client_replied_on),
+			]),
+			"orange",
+		]);
+	}
 	if (frm.doc.missing_information) {
-		lines.push([__("Incomplete request (R-TKT-8), missing: {0}", [frm.doc.missing_information]), "orange"]);
+		lines.push([__("Incomplete request, missing: {0}", [frm.doc.missing_information]), "orange"]);
 	}
 	if (frm.doc.channel === "E-mail" && frm.doc.sender_check && !frm.doc.sender_verified) {
 		lines.push([
@@ -156,13 +165,13 @@ function dds_show_state(frm) {
 		]);
 	}
 	if (frm.doc.is_late && !frm.doc.late_decision) {
-		lines.push([__("Late request (R-TKT-7): accept it with a reason or refuse it."), "red"]);
+		lines.push([__("Late request: accept it with a reason or refuse it."), "red"]);
 	}
 	if (frm.doc.coverage === "On-demand" && frm.doc.sales_invoice) {
 		lines.push(
 			frm.doc.is_paid
 				? [__("Invoice {0} is paid.", [frm.doc.sales_invoice]), "green"]
-				: [__("Invoice {0} is not paid: no assistance before payment (R-TKT-4).", [frm.doc.sales_invoice]), "red"]
+				: [__("Invoice {0} is not paid: no assistance before payment.", [frm.doc.sales_invoice]), "red"]
 		);
 	}
 	if (frm.doc.sales_invoice && frm.doc.__onload && frm.doc.__onload.facturx_pending) {
@@ -186,6 +195,8 @@ function dds_render_headline(frm, countdown) {
 	const html = lines
 		.map(([text, c]) => `<div class="dds-state" data-color="${c}">${frappe.utils.escape_html(text)}</div>`)
 		.join("");
+	// Frappe adds a block at each call: the one headline is replaced, never repeated
+	frm.dashboard.clear_headline();
 	frm.dashboard.set_headline(html, color);
 }
 

@@ -65,6 +65,10 @@ ACTION_FIELDS = (
 	"terms_accepted_by",
 	"sender_verified",
 	"sender_check",
+	"acknowledged_on",
+	"acknowledgement",
+	"client_replied",
+	"client_replied_on",
 )
 # given when the request is recorded, then changed only by an action: who the client
 # is (R-TKT-1, R-TKT-11) and when the request arrived (R-TKT-10: the due time runs from it)
@@ -88,10 +92,14 @@ class AssistanceTicket(Document):
 
 		accepted_by: DF.Link | None
 		accepted_on: DF.Datetime | None
+		acknowledged_on: DF.Datetime | None
+		acknowledgement: DF.SmallText | None
 		cgu_version: DF.Data | None
 		cgv_reference: DF.Data | None
 		channel: DF.Literal["", "E-mail", "Web Form", "Phone", "Portal"]
 		client_number: DF.Data | None
+		client_replied: DF.Check
+		client_replied_on: DF.Datetime | None
 		closed_on: DF.Datetime | None
 		contact: DF.Link | None
 		coverage: DF.Literal["", "On-demand", "Premium"]
@@ -307,6 +315,18 @@ class AssistanceTicket(Document):
 		self.flags.ignore_permissions = True
 		self.flags.ignore_mandatory = True
 		self.save()
+
+	def note_reply(self, at, from_staff: bool = False):
+		"""A message after the request (a mail threaded onto it, a portal reply): a
+		client's shows on the ticket and in the list until the support team answers."""
+		if self.client_replied or not core.reply_awaits_agent(self.status, from_staff):
+			return
+		self.db_set({"client_replied": 1, "client_replied_on": at})
+
+	def note_support_answer(self):
+		"""The support team answered: the client's last message is answered."""
+		if self.client_replied:
+			self.db_set({"client_replied": 0, "client_replied_on": None})
 
 	def dds_invoice_ready(self):
 		"""The ticket's invoice has its Factur-X PDF (``jobs.einvoices``): the Notification
@@ -606,8 +626,11 @@ class AssistanceTicket(Document):
 
 	def stamp_status_dates(self):
 		"""When the ticket was resolved, and when it ended — closed, refused or
-		cancelled: the intervention is over and its files' grace period runs (R-DATA-1)."""
+		cancelled: the intervention is over and its files' grace period runs (R-DATA-1);
+		a client's message then awaits no answer (R-TKT-5: a new incident, a new request)."""
 		now = now_datetime()
+		if self.client_replied and not core.reply_awaits_agent(self.status, from_staff=False):
+			self.client_replied, self.client_replied_on = 0, None
 		if self.status == core.RESOLVED and not self.resolved_on:
 			self.resolved_on = now
 		if self.status in core.FINAL_STATUSES and not self.closed_on:

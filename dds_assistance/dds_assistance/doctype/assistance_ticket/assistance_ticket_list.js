@@ -2,7 +2,17 @@
 // For license information, please see license.txt
 
 frappe.listview_settings["Assistance Ticket"] = {
-	add_fields: ["status", "sla_status", "response_due", "first_responded_on", "is_paid", "is_late", "coverage"],
+	add_fields: [
+		"status",
+		"sla_status",
+		"response_due",
+		"first_responded_on",
+		"is_paid",
+		"is_late",
+		"coverage",
+		"client_replied",
+		"client_replied_on",
+	],
 	get_indicator(doc) {
 		const colors = {
 			Incomplete: "orange",
@@ -19,6 +29,13 @@ frappe.listview_settings["Assistance Ticket"] = {
 		return [__(doc.status), colors[doc.status] || "gray", "status,=," + doc.status];
 	},
 	formatters: {
+		// the client wrote since the support team's last answer: seen at a glance
+		client_replied(value, df, doc) {
+			if (!cint(value)) return "";
+			const when = doc.client_replied_on ? frappe.datetime.str_to_user(doc.client_replied_on) : "";
+			const title = frappe.utils.escape_html(`${__("Client Replied On")} ${when}`);
+			return `<span class="indicator-pill orange dds-client-replied" title="${title}">${__("Client replied")}</span>`;
+		},
 		response_due(value, df, doc) {
 			if (!value) return "";
 			const color = { Breached: "red", "At Risk": "orange", Met: "green" }[doc.sla_status] || "blue";
