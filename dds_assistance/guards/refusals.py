@@ -31,7 +31,7 @@ class InvalidArguments(frappe.ValidationError, FrappeTypeError):
 	http_status_code = 400
 
 
-class InputTooLarge(frappe.ValidationError):
+class InputTooLarge(RuleViolation):
 	"""An input past its bound (``core.limits``): the message states the bound (413)."""
 
 	http_status_code = 413

@@ -24,6 +24,12 @@ ICS = "FR72ZZZ123456"
 DEBTOR_IBAN = "FR7630004028370001059384612"
 
 
+def one_statement(content: bytes, account) -> object:
+	"""The one statement of a bank file, as the import reads it."""
+	[(statement, _account)] = bank_statement.read_statements(content, account)
+	return statement
+
+
 class TestDirectDebit(testing.AssistanceTestCase):
 	client_prefix = "Labo Prélèvement"
 
@@ -256,7 +262,7 @@ class TestDirectDebit(testing.AssistanceTestCase):
 			statement_id=f"{tag}-1",
 			day=day,
 		)
-		counts = bank_statement.import_transactions(bank_statement.read_statement(credit, account), account)
+		counts = bank_statement.import_transactions(one_statement(credit, account), account)
 		self.assertEqual((counts["imported"], counts["matched"]), (1, 1))
 		for invoice in mine:
 			self.assertEqual(frappe.db.get_value("Sales Invoice", invoice, "outstanding_amount"), 0)
@@ -277,9 +283,7 @@ class TestDirectDebit(testing.AssistanceTestCase):
 				notification_id=f"{tag}-2",
 				day=day,
 			)
-			counts = bank_statement.import_transactions(
-				bank_statement.read_statement(returned, account), account
-			)
+			counts = bank_statement.import_transactions(one_statement(returned, account), account)
 		finally:
 			frappe.local.lang = "en"
 		self.assertEqual(counts["imported"], 1)
@@ -317,11 +321,11 @@ class TestDirectDebit(testing.AssistanceTestCase):
 			statement_id=f"{tag}-3",
 			day=day,
 		)
-		bank_statement.import_transactions(bank_statement.read_statement(second, account), account)
+		bank_statement.import_transactions(one_statement(second, account), account)
 		self.assertEqual(
 			frappe.db.get_value("SEPA Mandate", mandate, ["failures", "collection_stopped"]), (2, 1)
 		)
 		self.assertIsNone(integration.usable_mandate(self.customer))
 		# the same files again add nothing
-		again = bank_statement.import_transactions(bank_statement.read_statement(credit, account), account)
+		again = bank_statement.import_transactions(one_statement(credit, account), account)
 		self.assertEqual((again["imported"], again["already_imported"]), (0, 1))
