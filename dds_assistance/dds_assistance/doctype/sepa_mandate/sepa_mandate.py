@@ -132,16 +132,7 @@ class SEPAMandate(Document):
 
 	# ------------------------------------------------------------------ derived
 	def facts(self) -> core.MandateFacts:
-		return core.MandateFacts(
-			reference=self.name,
-			scheme=self.scheme,
-			signed_on=getdate(self.signed_on) if self.signed_on else None,
-			revoked_on=getdate(self.revoked_on) if self.revoked_on else None,
-			last_collection_on=getdate(self.last_collection_on) if self.last_collection_on else None,
-			failures=self.failures or 0,
-			prenotice_days=self.prenotice_days or core.DEFAULT_PRENOTICE_DAYS,
-			presented=bool(self.collections),
-		)
+		return sepa_debit.mandate_facts(self)
 
 	def refresh_status(self, today=None):
 		facts = self.facts()
