@@ -14,6 +14,7 @@ import frappe
 from frappe.utils import add_days, getdate, nowdate
 
 from dds_assistance.api import portal as portal_api
+from dds_assistance.context.language import dds_date
 from dds_assistance.core import cii_xml, sepa_debit
 from dds_assistance.dds_assistance.doctype.sepa_mandate.sepa_mandate import MandateRefused
 from dds_assistance.integrations import bank_statement, einvoice
@@ -193,7 +194,7 @@ class TestDirectDebit(testing.AssistanceTestCase):
 		finally:
 			frappe.set_user("Administrator")
 		self.assertIn(renewal.name, html)
-		self.assertIn(frappe.utils.formatdate(debit_day), html)
+		self.assertIn(dds_date(debit_day), html)  # in words, as the reader writes it
 
 	def test_r_sub_2_a_client_without_mandate_pays_by_transfer_as_before(self):
 		renewal = self.plan()[0]
