@@ -101,7 +101,7 @@ has_permission = {
 # Every request: the arguments of the app's endpoints checked (400, translated),
 # website pages without the desk's app list for who cannot open the desk,
 # tracebacks hidden from clients; every response: stored files never served as
-# pages, SVG, XML or scripts; "try again" while the database is unreachable
+# pages, SVG, XML or scripts
 before_request = [
 	"dds_assistance.template_cache.share_compiled_templates",
 	"dds_assistance.website_boot.install",
@@ -109,12 +109,8 @@ before_request = [
 ]
 after_request = [
 	"dds_assistance.responses.harden_file_download",
-	"dds_assistance.responses.answer_unavailable",
 	"dds_assistance.responses.hide_tracebacks",
 ]
-
-# a page's failure noted when it was the database out of reach (answer_unavailable)
-update_website_context = ["dds_assistance.responses.note_lost_database"]
 
 # the website's routes matched with a rule map kept per worker (Frappe builds it per request)
 website_path_resolver = ["dds_assistance.route_cache.resolve_path"]
