@@ -100,13 +100,22 @@ def desk_data():
 
 
 # What the console may say that is not an error of the pages: a refusal the test
-# provokes (a 4xx answer), and the realtime server, which the test stack does not run.
+# provokes (a 4xx answer), and the realtime server, which the served stack does not
+# reach (dev/serve-production-like: socket.io listens on no port, nginx answers its
+# path with the "try again" page).
 BENIGN_CONSOLE = (
 	"Failed to load resource: the server responded with a status of 4",
 	"socket.io",
 	"WebSocket connection",
 	"ERR_CONNECTION_REFUSED",
 )
+REALTIME_PATH = "/socket.io/"
+
+
+def benign(message) -> bool:
+	return any(text in message.text for text in BENIGN_CONSOLE) or REALTIME_PATH in (
+		message.location or {}
+	).get("url", "")
 
 
 class Desk(Portal):
@@ -133,8 +142,8 @@ class Desk(Portal):
 			"console",
 			lambda message: (
 				message.type == "error"
-				and not any(text in message.text for text in BENIGN_CONSOLE)
-				and self.errors.append(f"console: {message.text}")
+				and not benign(message)
+				and self.errors.append(f"console: {message.text} ({(message.location or {}).get('url')})")
 			),
 		)
 
