@@ -177,6 +177,8 @@ def everywhere(fetch, times: int | None = None) -> list:
 def session(url: str, user: str | None = None, password: str | None = None, home: str = "/assistance"):
 	"""An HTTP session of ``user`` (a visitor without), with the CSRF token of its pages."""
 	http = requests.Session()
+	# as many connections as ``everywhere`` makes at once
+	http.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
 	if user:
 		login = http.post(f"{url}/api/method/login", data={"usr": user, "pwd": password}, timeout=30)
 		assert login.status_code == 200, login.text[:300]

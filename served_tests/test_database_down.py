@@ -14,7 +14,7 @@ stopped with ``service mariadb stop``, or — when other benches use the same Ma
 import uuid
 
 import pytest
-from stack import (
+from served_tests.stack import (
 	UNAVAILABLE,
 	call,
 	database_unreachable,
