@@ -20,6 +20,7 @@ dev/setup keeps). The records come from ``dds_assistance.testing`` (``bench exec
 import os
 
 import pytest
+
 from served_tests.stack import execute
 
 ENVIRONMENT = ("DDS_PORTAL_URL", "DDS_BENCH", "DDS_TEST_SITE")

@@ -29,7 +29,12 @@ def bench_path() -> Path:
 
 def run(*command, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
 	return subprocess.run(
-		[str(c) for c in command], capture_output=True, text=True, check=check, env=dict(os.environ, PATH=PATH), **kwargs
+		[str(c) for c in command],
+		capture_output=True,
+		text=True,
+		check=check,
+		env=dict(os.environ, PATH=PATH),
+		**kwargs,
 	)
 
 
@@ -64,14 +69,23 @@ def bench_sites() -> list[str]:
 
 def mariadb_answers(host: str = "127.0.0.1", port: int = 3306) -> bool:
 	"""Whether a database server answers there (even "access denied" is an answer)."""
-	ping = run("mysqladmin", "--protocol=tcp", "-h", host, "-P", port, "--connect-timeout=2", "ping", check=False)
+	ping = run(
+		"mysqladmin", "--protocol=tcp", "-h", host, "-P", port, "--connect-timeout=2", "ping", check=False
+	)
 	return ping.returncode == 0
 
 
 def other_clients() -> set[str] | None:
 	"""The database users connected to MariaDB other than this bench's sites (other
 	benches at work); None when MariaDB will not say."""
-	command = ["mysql", "--protocol=socket", "-uroot", "-N", "-e", "select user from information_schema.processlist"]
+	command = [
+		"mysql",
+		"--protocol=socket",
+		"-uroot",
+		"-N",
+		"-e",
+		"select user from information_schema.processlist",
+	]
 	if os.environ.get("DDS_DB_ROOT_PASSWORD"):
 		command.insert(3, f"-p{os.environ['DDS_DB_ROOT_PASSWORD']}")
 	answer = run(*command, check=False)
@@ -196,5 +210,9 @@ def page(http, url: str, path: str):
 
 def call(http, url: str, method: str, http_method: str = "GET", **arguments):
 	if http_method == "GET":
-		return http.get(f"{url}/api/method/{method}", params=arguments, headers={"Accept": "application/json"}, timeout=30)
-	return http.post(f"{url}/api/method/{method}", json=arguments, headers={"Accept": "application/json"}, timeout=30)
+		return http.get(
+			f"{url}/api/method/{method}", params=arguments, headers={"Accept": "application/json"}, timeout=30
+		)
+	return http.post(
+		f"{url}/api/method/{method}", json=arguments, headers={"Accept": "application/json"}, timeout=30
+	)

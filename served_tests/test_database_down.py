@@ -14,6 +14,7 @@ stopped with ``service mariadb stop``, or — when other benches use the same Ma
 import uuid
 
 import pytest
+
 from served_tests.stack import (
 	UNAVAILABLE,
 	call,
@@ -92,7 +93,14 @@ def outage(url, site, data, desk):
 			page_length=5,
 		)
 		answers["agent: a write"] = call(
-			agent, url, "frappe.client.set_value", "POST", doctype="User", name=desk["agent"], fieldname="bio", value="x"
+			agent,
+			url,
+			"frappe.client.set_value",
+			"POST",
+			doctype="User",
+			name=desk["agent"],
+			fieldname="bio",
+			value="x",
 		)
 	assert ping(url)
 	answers["recorded while down"] = tickets_with(site, subject)

@@ -13,6 +13,7 @@ import os
 from urllib.parse import urlparse
 
 import pytest
+
 from served_tests.stack import (
 	SERVE,
 	bench,
@@ -51,11 +52,19 @@ def second(url, site):
 	if not (bench_path() / "sites" / SECOND / "site_config.json").exists():
 		password = root_password()
 		if not password:
-			pytest.skip(f"no {SECOND} on the bench, and no MariaDB root password to make it (DDS_DB_ROOT_PASSWORD)")
+			pytest.skip(
+				f"no {SECOND} on the bench, and no MariaDB root password to make it (DDS_DB_ROOT_PASSWORD)"
+			)
 		bench(
-			"new-site", SECOND, "--admin-password", ADMIN_PASSWORD,
-			"--db-root-username", "root", "--db-root-password", password,
-		)  # fmt: skip
+			"new-site",
+			SECOND,
+			"--admin-password",
+			ADMIN_PASSWORD,
+			"--db-root-username",
+			"root",
+			"--db-root-password",
+			password,
+		)
 	else:
 		bench("--site", SECOND, "set-admin-password", ADMIN_PASSWORD)
 	apps = bench("--site", SECOND, "list-apps").stdout
@@ -112,7 +121,11 @@ def test_a_site_without_the_app_gets_frappes_answers_after_the_portal(url, data,
 def differences(expected, found):
 	"""What differs, to say it: the keys of a dict, else both."""
 	if isinstance(expected, dict) and isinstance(found, dict):
-		return {k: (str(expected.get(k))[:300], str(found.get(k))[:300]) for k in expected.keys() | found.keys() if expected.get(k) != found.get(k)}
+		return {
+			k: (str(expected.get(k))[:300], str(found.get(k))[:300])
+			for k in expected.keys() | found.keys()
+			if expected.get(k) != found.get(k)
+		}
 	return str(expected)[:300], str(found)[:300]
 
 
@@ -135,4 +148,7 @@ def test_after_pages_frappe_could_not_answer_another_site_gets_its_own_settings(
 	assert {p.status_code for p in failed} == {503}
 	after = everywhere(lambda: boot(page(session(second), second, "/login").text))
 	for key in SETTINGS:
-		assert all(a[key] == stock[key] for a in after), (key, [a[key] for a in after if a[key] != stock[key]][:1])
+		assert all(a[key] == stock[key] for a in after), (
+			key,
+			[a[key] for a in after if a[key] != stock[key]][:1],
+		)

@@ -12,7 +12,9 @@ sys.path.insert(0, str(ROOT / "dev"))
 
 import bench_nginx  # noqa: E402
 
-GENERATED = (Path(__file__).parent / "data" / "bench-nginx.conf").read_text()  # bench setup nginx, two sites on ports
+GENERATED = (
+	Path(__file__).parent / "data" / "bench-nginx.conf"
+).read_text()  # bench setup nginx, two sites on ports
 UNAVAILABLE = ROOT / "dds_assistance" / "public" / "unavailable"
 SITES = {"dds.example.fr": "8180", "other.example.fr": "8181"}
 

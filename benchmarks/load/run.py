@@ -235,8 +235,12 @@ def supervise(bench: Path, site: str, port: int) -> str:
 		text=True,
 	)
 	if result.returncode:
-		raise FaultFailed(f"dev/serve-production-like start failed: {(result.stderr or result.stdout)[-300:]}")
-	restarted = [line for line in result.stdout.splitlines() if line.startswith(("-- starting", "-- restarting"))]
+		raise FaultFailed(
+			f"dev/serve-production-like start failed: {(result.stderr or result.stdout)[-300:]}"
+		)
+	restarted = [
+		line for line in result.stdout.splitlines() if line.startswith(("-- starting", "-- restarting"))
+	]
 	return "; ".join(line[3:] for line in restarted) or "nothing to restart"
 
 
@@ -299,10 +303,15 @@ def kill_worker_mid_job(frappe, site: str, port: int, result: dict) -> None:
 	made = wait_for(lambda: count_renewals(frappe), 120, "the subscription job's first renewal invoice")
 	queues = registered_workers(redis).get(pid, "")
 	# the work horse runs the job in a session of its own: killed by its PID, with the worker
-	horses = [int(h) for h in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
+	horses = [
+		int(h)
+		for h in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+	]
 	for victim in [*horses, pid]:
 		os.kill(victim, signal.SIGKILL)
-	log(f"fault 1: SIGKILL to worker {pid} and its work horse {' '.join(map(str, horses))} after {made} renewal invoices")
+	log(
+		f"fault 1: SIGKILL to worker {pid} and its work horse {' '.join(map(str, horses))} after {made} renewal invoices"
+	)
 	wait_for(lambda: not any(alive(p) for p in [*horses, pid]), 10, f"worker {pid} and its work horse gone")
 	# supervisor (autorestart) starts a new worker for the same queues, which registers
 	new = wait_for(
@@ -327,7 +336,8 @@ def count_renewals(frappe) -> int:
 def mariadb_answers() -> bool:
 	"""Whether MariaDB answers on loopback (even "access denied" is an answer)."""
 	ping = subprocess.run(
-		["mysqladmin", "--protocol=tcp", "-h", "127.0.0.1", "--connect-timeout=2", "ping"], capture_output=True
+		["mysqladmin", "--protocol=tcp", "-h", "127.0.0.1", "--connect-timeout=2", "ping"],
+		capture_output=True,
 	)
 	return ping.returncode == 0
 
@@ -339,7 +349,14 @@ def other_databases_in_use(bench: Path) -> set[str]:
 	for conf in (bench / "sites").glob("*/site_config.json"):
 		ours.add(json.loads(conf.read_text()).get("db_name"))
 	answer = subprocess.run(
-		["mysql", "--protocol=socket", "-uroot", "-N", "-e", "select distinct db from information_schema.processlist"],
+		[
+			"mysql",
+			"--protocol=socket",
+			"-uroot",
+			"-N",
+			"-e",
+			"select distinct db from information_schema.processlist",
+		],
 		capture_output=True,
 		text=True,
 	)
@@ -353,9 +370,13 @@ def restart_mariadb(url: str, bench: Path, session: requests.Session, result: di
 	if others and not args.restart_shared_mariadb:
 		log(f"fault 2: waiting for other benches to leave MariaDB ({len(others)} databases in use)")
 		try:
-			wait_for(lambda: not other_databases_in_use(bench), args.quiet_wait, "MariaDB free of other benches")
+			wait_for(
+				lambda: not other_databases_in_use(bench), args.quiet_wait, "MariaDB free of other benches"
+			)
 		except FaultFailed as error:
-			raise FaultFailed(f"{error}: MariaDB not restarted (--restart-shared-mariadb to do it anyway)") from None
+			raise FaultFailed(
+				f"{error}: MariaDB not restarted (--restart-shared-mariadb to do it anyway)"
+			) from None
 	answers, probing_done = [], threading.Event()
 
 	def probe():
@@ -363,7 +384,9 @@ def restart_mariadb(url: str, bench: Path, session: requests.Session, result: di
 			for path in ("/assistance", "/api/method/dds_assistance.api.portal.my_requests"):
 				try:
 					answer = session.get(url + path, timeout=10)
-					answers.append((path, answer.status_code, answer.headers.get("Retry-After"), answer.content))
+					answers.append(
+						(path, answer.status_code, answer.headers.get("Retry-After"), answer.content)
+					)
 				except requests.RequestException as error:
 					answers.append((path, 0, None, str(error).encode()))
 			time.sleep(0.2)
@@ -382,7 +405,9 @@ def restart_mariadb(url: str, bench: Path, session: requests.Session, result: di
 		wait_for(mariadb_answers, 60, "MariaDB answering again")
 		back = time.time()
 	except subprocess.CalledProcessError as error:
-		raise FaultFailed(f"service mariadb {error.cmd[-1]}: {(error.stderr or error.stdout)[-200:]}") from None
+		raise FaultFailed(
+			f"service mariadb {error.cmd[-1]}: {(error.stderr or error.stdout)[-200:]}"
+		) from None
 	finally:
 		time.sleep(3)
 		probing_done.set()
@@ -399,7 +424,11 @@ def restart_mariadb(url: str, bench: Path, session: requests.Session, result: di
 			return True
 		return status == 503 and retry_after == "30" and body == (data if path.startswith("/api/") else page)
 
-	unexpected = [(path, status, body[:120]) for path, status, retry, body in answers if not expected(path, status, retry, body)]
+	unexpected = [
+		(path, status, body[:120])
+		for path, status, retry, body in answers
+		if not expected(path, status, retry, body)
+	]
 	try_again = sum(1 for _path, status, *_ in answers if status == 503)
 	result["database restart"] = (
 		f"down after {down - started:.1f} s (mysqladmin ping fails), answering again {back - started:.1f} s after "
@@ -409,7 +438,9 @@ def restart_mariadb(url: str, bench: Path, session: requests.Session, result: di
 	if not try_again:
 		raise FaultFailed("no probe met the restart: no 'try again' answer")
 	if unexpected:
-		raise FaultFailed(f"answers during the restart that are neither the page nor 'try again': {unexpected[:3]}")
+		raise FaultFailed(
+			f"answers during the restart that are neither the page nor 'try again': {unexpected[:3]}"
+		)
 
 
 def restart_queue_redis(frappe, bench: Path, site: str, port: int, result: dict) -> None:
@@ -434,7 +465,9 @@ def restart_queue_redis(frappe, bench: Path, site: str, port: int, result: dict)
 	result["_interruption"] = doc.name
 	port_queue = _redis_port(bench, "queue")
 	old = _redis_pid(port_queue)
-	log(f"fault 3: interruption {doc.name} announced; the queue's Redis (pid {old}) killed (no save) and restarted")
+	log(
+		f"fault 3: interruption {doc.name} announced; the queue's Redis (pid {old}) killed (no save) and restarted"
+	)
 	subprocess.run(["redis-cli", "-p", port_queue, "shutdown", "nosave"], capture_output=True)
 	wait_for(lambda: not alive(old), 10, f"the queue's Redis (pid {old}) gone")
 	time.sleep(2)
