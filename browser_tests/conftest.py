@@ -1,11 +1,12 @@
 """Browser tests of the customer portal: Playwright driving Debian's Chromium,
-headless, against a served bench site.
+headless, against the site ``dev/serve-production-like`` serves (nginx on its port).
 
-    DDS_PORTAL_URL=http://127.0.0.1:8765 DDS_BENCH=~/frappe-bench DDS_TEST_SITE=<site> \\
+    dev/serve-production-like start --site <site> --port 8180
+    DDS_PORTAL_URL=http://127.0.0.1:8180 DDS_BENCH=~/frappe-bench DDS_TEST_SITE=<site> \\
         .venv/bin/python -m pytest browser_tests
 
-The site is reached through the ``X-Frappe-Site-Name`` header, so the server may
-listen on a loopback address only. The records come from
+Each request also names the site (``X-Frappe-Site-Name``, which nginx sets for the
+site of its port anyway). The records come from
 ``dds_assistance.testing.portal_fixture`` (run on the site through ``bench execute``).
 Each test saves a screenshot of each page under ``browser_tests/output/``.
 """
