@@ -7,9 +7,9 @@
 - EXPLAIN of the hot queries: which index serves each.
 What it made is removed at the end.
 
-    (cd ~/frappe-bench/sites && ../env/bin/python <app>/browser_tests/serve.py <site> 8765) &
+    dev/serve-production-like start --site <site>
     cd ~/frappe-bench/sites && ../env/bin/python <app>/benchmarks/portal_and_intake.py --site <site> \\
-        --url http://127.0.0.1:8765 --admin-password <password>
+        --url http://127.0.0.1:8080 --admin-password <password>
 """
 
 import argparse
@@ -127,7 +127,7 @@ def main():
 	parser = argparse.ArgumentParser(description="Portal list and REST intake benchmark")
 	parser.add_argument("--site", required=True)
 	parser.add_argument("--sites-path", default=".")
-	parser.add_argument("--url", default="http://127.0.0.1:8765")
+	parser.add_argument("--url", default="http://127.0.0.1:8080")
 	parser.add_argument("--admin-password", required=True)
 	parser.add_argument("--tickets", type=int, default=100_000)
 	parser.add_argument("--mine", type=int, default=1_000)

@@ -1,11 +1,12 @@
 """Browser tests of the customer portal: Playwright driving Debian's Chromium,
-headless, against a served bench site.
+headless, against the site ``dev/serve-production-like`` serves (nginx on its port).
 
-    DDS_PORTAL_URL=http://127.0.0.1:8765 DDS_BENCH=~/frappe-bench DDS_TEST_SITE=<site> \\
+    dev/serve-production-like start --site <site> --port 8180
+    DDS_PORTAL_URL=http://127.0.0.1:8180 DDS_BENCH=~/frappe-bench DDS_TEST_SITE=<site> \\
         .venv/bin/python -m pytest browser_tests
 
-The site is reached through the ``X-Frappe-Site-Name`` header, so the server may
-listen on a loopback address only. The records come from
+Each request also names the site (``X-Frappe-Site-Name``, which nginx sets for the
+site of its port anyway). The records come from
 ``dds_assistance.samples.testing.portal_fixture`` (run on the site through ``bench execute``).
 Each test saves a screenshot of each page under ``browser_tests/output/``.
 """
@@ -111,13 +112,22 @@ def language_data():
 
 
 # What the console may say that is not an error of the pages: a refusal the test
-# provokes (a 4xx answer), and the realtime server, which the test stack does not run.
+# provokes (a 4xx answer), and the realtime server, which the served stack does not
+# reach (dev/serve-production-like: socket.io listens on no port, nginx answers its
+# path with the "try again" page).
 BENIGN_CONSOLE = (
 	"Failed to load resource: the server responded with a status of 4",
 	"socket.io",
 	"WebSocket connection",
 	"ERR_CONNECTION_REFUSED",
 )
+REALTIME_PATH = "/socket.io/"
+
+
+def benign(message) -> bool:
+	return any(text in message.text for text in BENIGN_CONSOLE) or REALTIME_PATH in (
+		message.location or {}
+	).get("url", "")
 
 
 class Desk(Portal):
@@ -144,8 +154,8 @@ class Desk(Portal):
 			"console",
 			lambda message: (
 				message.type == "error"
-				and not any(text in message.text for text in BENIGN_CONSOLE)
-				and self.errors.append(f"console: {message.text}")
+				and not benign(message)
+				and self.errors.append(f"console: {message.text} ({(message.location or {}).get('url')})")
 			),
 		)
 

@@ -116,15 +116,12 @@ has_permission = {
 }
 
 # Every response: stored files never served as pages, SVG, XML or scripts; no
-# traceback to a client of the portal; "try again" while the database is unreachable
+# traceback to a client of the portal ("try again" while the database is unreachable
+# is the reverse proxy's: README, dev/nginx-unavailable.conf)
 after_request = [
 	"dds_assistance.web.responses.harden_file_download",
-	"dds_assistance.web.responses.answer_unavailable",
 	"dds_assistance.web.responses.hide_tracebacks",
 ]
-
-# a page's failure noted when it was the database out of reach (answer_unavailable)
-update_website_context = ["dds_assistance.web.responses.note_lost_database"]
 
 # the app's own pages rendered without trying the web forms' routes first
 page_renderer = ["dds_assistance.web.page_renderer.PortalPage"]

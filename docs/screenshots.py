@@ -20,7 +20,7 @@ OUT = Path(__file__).resolve().parent / "screenshots"
 
 def main():
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	parser.add_argument("--url", default="http://127.0.0.1:8000")
+	parser.add_argument("--url", default="http://127.0.0.1:8080")
 	parser.add_argument("--user", default="Administrator")
 	parser.add_argument("--password", required=True)
 	parser.add_argument("--lang", default="fr")

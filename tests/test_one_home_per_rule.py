@@ -142,7 +142,15 @@ def test_the_app_replaces_nothing_of_frappe_at_runtime():
 	assert found == [], "runtime changes to Frappe (use a supported hook):\n" + "\n".join(found)
 
 
-def test_no_before_request_hook():
+def test_no_wsgi_application_and_no_before_request_hook():
+	wsgi = [
+		str(path.relative_to(ROOT))
+		for path in PACKAGE.rglob("*.py")
+		if re.search(r"def \w+\(environ, start_response\)", path.read_text(encoding="utf-8"))
+	]
+	assert wsgi == [], (
+		f"a WSGI application of the app's own: {wsgi} (production serves frappe.app:application)"
+	)
 	hooks = ast.parse((PACKAGE / "hooks.py").read_text(encoding="utf-8"))
 	names = {
 		target.id

@@ -4,16 +4,24 @@ Seeds 50 clients with portal accounts (half of them Premium, due for renewal
 today), 5 agents, the remote sessions awaiting consent, 100 more Premium plans
 due for renewal and a ticket whose first response falls due a minute into the
 run; then, while locust plays 50 portal clients and 5 agents
-(``locustfile.py``) against the site served by ``dev/serve-production-like``:
+(``locustfile.py``) through nginx, against the site ``dev/serve-production-like``
+serves (bench's supervisor and nginx configurations):
 
 1. the daily subscription job is started and its RQ worker killed with SIGKILL
-   in the middle of it (then restarted, as supervisor would);
-2. MariaDB is restarted while the portal is probed every 0.2 s: each answer must
-   be a page or a JSON error, never a traceback;
+   in the middle of it: the worker and its work horse must be gone, and supervisor
+   must have started a new worker, registered in the queue's Redis;
+2. MariaDB is restarted the way this machine does it (``service mariadb stop``,
+   then ``start``) while the portal is probed every 0.2 s: it must have stopped
+   answering (``mysqladmin ping`` fails) and answer again; each page must be the page
+   or nginx's French "try again" page, each call its JSON or the French JSON — never
+   a traceback or a bare error page. Other benches' sites on the same MariaDB would
+   lose their connections: it waits until no other database is in use (at most
+   ``--quiet-wait`` seconds), else the run fails, unless ``--restart-shared-mariadb``;
 3. an interruption is announced and the queue's Redis is killed and restarted
-   empty before its notices are all sent;
+   empty before its notices are all sent: it must be gone, then a new one answer;
 4. the real scheduler must mark and notify the SLA breach within 5 minutes, once.
 
+A fault that did not happen, or whose recovery did not, fails the run (exit 1).
 After the load it waits for the recovery, checks what must hold (every 2xx
 creation has its row, one invoice per accepted on-demand ticket and per Premium
 term, one notice per client, one breach notification, nothing left pending or
@@ -29,16 +37,18 @@ while every answer of the run, arrivals included, counts for the errors.
 
     dev/serve-production-like start --site <site>
     cd ~/frappe-bench/sites && ../env/bin/python <app>/benchmarks/load/run.py --site <site> \\
-        --url http://127.0.0.1:8000 [--minutes 10] [--keep]
+        [--url http://127.0.0.1:<the site's nginx port>] [--minutes 10] [--keep]
     dev/serve-production-like stop
 
-Locust runs from the project's environment (``pip install -e ".[load]"``).
+Locust runs from the project's environment (``pip install -e ".[load]"``). Root: it
+stops and starts MariaDB with ``service``.
 """
 
 import argparse
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -219,13 +229,58 @@ def load_customers(frappe) -> list[str]:
 # --- faults ----------------------------------------------------------------------------
 
 
-def supervise(site: str, port: int) -> str:
-	"""What supervisor does for the processes that died: start them again."""
+def supervise(bench: Path, site: str, port: int) -> str:
+	"""``dev/serve-production-like start``: what is down started again (Redis, which
+	bench's supervisor does not run here, and any program supervisor gave up on)."""
 	result = subprocess.run(
-		[str(SERVE), "start", "--site", site, "--port", str(port)], capture_output=True, text=True
+		[str(SERVE), "start", "--site", site, "--bench", str(bench), "--port", str(port)],
+		capture_output=True,
+		text=True,
 	)
-	restarted = [line for line in result.stdout.splitlines() if line.startswith("-- starting")]
+	if result.returncode:
+		raise FaultFailed(
+			f"dev/serve-production-like start failed: {(result.stderr or result.stdout)[-300:]}"
+		)
+	restarted = [
+		line for line in result.stdout.splitlines() if line.startswith(("-- starting", "-- restarting"))
+	]
 	return "; ".join(line[3:] for line in restarted) or "nothing to restart"
+
+
+class FaultFailed(Exception):
+	"""A fault that did not happen, or whose recovery did not."""
+
+
+def wait_for(condition, seconds: float, what: str):
+	deadline = time.time() + seconds
+	while time.time() < deadline:
+		value = condition()
+		if value:
+			return value
+		time.sleep(0.25)
+	raise FaultFailed(f"{what}: not within {seconds:g} s")
+
+
+def alive(pid: int) -> bool:
+	try:
+		os.kill(pid, 0)
+	except ProcessLookupError:
+		return False
+	# a zombie is gone too
+	try:
+		return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+	except (FileNotFoundError, IndexError):
+		return False
+
+
+def registered_workers(redis) -> dict[int, str]:
+	"""PID -> queues of the RQ workers registered in the queue's Redis."""
+	workers = {}
+	for key in redis.smembers("rq:workers"):
+		worker = redis.hgetall(key)
+		if worker.get(b"pid"):
+			workers[int(worker[b"pid"])] = (worker.get(b"queues") or b"").decode()
+	return workers
 
 
 def kill_worker_mid_job(frappe, site: str, port: int, result: dict) -> None:
@@ -246,19 +301,31 @@ def kill_worker_mid_job(frappe, site: str, port: int, result: dict) -> None:
 			break
 		time.sleep(0.5)
 	if not pid:
-		result["worker kill"] = "the subscription job was never seen running"
-		return
-	time.sleep(3)  # in the middle of it: some renewals made, others not
-	made = count_renewals(frappe)
+		raise FaultFailed("the subscription job was never seen running")
+	# in the middle of it: some renewals made, others not
+	made = wait_for(lambda: count_renewals(frappe), 120, "the subscription job's first renewal invoice")
+	queues = registered_workers(redis).get(pid, "")
 	# the work horse runs the job in a session of its own: killed by its PID, with the worker
-	horses = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-	for victim in [*map(int, horses), pid]:
+	horses = [
+		int(h)
+		for h in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+	]
+	for victim in [*horses, pid]:
 		os.kill(victim, signal.SIGKILL)
 	log(
-		f"fault 1: SIGKILL to worker {pid} and its work horse {' '.join(horses)} after {made} renewal invoices"
+		f"fault 1: SIGKILL to worker {pid} and its work horse {' '.join(map(str, horses))} after {made} renewal invoices"
 	)
-	time.sleep(1)
-	result["worker kill"] = f"killed after {made} renewals; restarted: {supervise(site, port)}"
+	wait_for(lambda: not any(alive(p) for p in [*horses, pid]), 10, f"worker {pid} and its work horse gone")
+	# supervisor (autorestart) starts a new worker for the same queues, which registers
+	new = wait_for(
+		lambda: [p for p, q in registered_workers(redis).items() if q == queues and p != pid and alive(p)],
+		60,
+		f"a new worker for {queues} registered",
+	)
+	result["worker kill"] = (
+		f"killed after {made} renewals: worker {pid} and its work horse gone; supervisor's new worker "
+		f"{new[0]} registered for {queues}"
+	)
 
 
 def count_renewals(frappe) -> int:
@@ -269,9 +336,50 @@ def count_renewals(frappe) -> int:
 	)
 
 
-def restart_mariadb(
-	url: str, site: str, port: int, session: requests.Session, result: dict, root_password: str
-) -> None:
+def mariadb_answers() -> bool:
+	"""Whether MariaDB answers on loopback (even "access denied" is an answer)."""
+	ping = subprocess.run(
+		["mysqladmin", "--protocol=tcp", "-h", "127.0.0.1", "--connect-timeout=2", "ping"],
+		capture_output=True,
+	)
+	return ping.returncode == 0
+
+
+def other_databases_in_use(bench: Path) -> set[str]:
+	"""The databases other than this bench's sites' with a connection open (another
+	bench at work), as MariaDB's root sees them through its socket."""
+	ours = set()
+	for conf in (bench / "sites").glob("*/site_config.json"):
+		ours.add(json.loads(conf.read_text()).get("db_name"))
+	answer = subprocess.run(
+		[
+			"mysql",
+			"--protocol=socket",
+			"-uroot",
+			"-N",
+			"-e",
+			"select distinct db from information_schema.processlist",
+		],
+		capture_output=True,
+		text=True,
+	)
+	if answer.returncode:
+		raise FaultFailed(f"cannot see MariaDB's connections: {answer.stderr.strip()[-200:]}")
+	return {db for db in answer.stdout.split() if db not in ours | {"NULL", "information_schema", "mysql"}}
+
+
+def restart_mariadb(url: str, bench: Path, session: requests.Session, result: dict, args) -> None:
+	others = other_databases_in_use(bench)
+	if others and not args.restart_shared_mariadb:
+		log(f"fault 2: waiting for other benches to leave MariaDB ({len(others)} databases in use)")
+		try:
+			wait_for(
+				lambda: not other_databases_in_use(bench), args.quiet_wait, "MariaDB free of other benches"
+			)
+		except FaultFailed as error:
+			raise FaultFailed(
+				f"{error}: MariaDB not restarted (--restart-shared-mariadb to do it anyway)"
+			) from None
 	answers, probing_done = [], threading.Event()
 
 	def probe():
@@ -279,46 +387,63 @@ def restart_mariadb(
 			for path in ("/assistance", "/api/method/dds_assistance.api.portal.my_requests"):
 				try:
 					answer = session.get(url + path, timeout=10)
-					answers.append((path, answer.status_code, answer.text))
+					answers.append(
+						(path, answer.status_code, answer.headers.get("Retry-After"), answer.content)
+					)
 				except requests.RequestException as error:
-					answers.append((path, 0, str(error)))
+					answers.append((path, 0, None, str(error).encode()))
 			time.sleep(0.2)
 
 	thread = threading.Thread(target=probe)
 	thread.start()
 	time.sleep(1)
-	log("fault 2: MariaDB restart")
+	log("fault 2: MariaDB restart (service mariadb stop, then start)")
 	started = time.time()
-	# stopped by the server itself (the init script may not know how this one was
-	# started), then started again
-	shutdown = subprocess.run(
-		["mysqladmin", "-uroot", f"-p{root_password}", "shutdown"], capture_output=True, text=True
-	)
-	restart = subprocess.run(["service", "mariadb", "start"], capture_output=True, text=True)
-	if shutdown.returncode:
-		restart = shutdown
-	took = time.time() - started
-	if restart.returncode:
-		result["database restart"] = f"MariaDB did not restart: {(restart.stderr or restart.stdout)[-200:]}"
-	time.sleep(3)
-	probing_done.set()
-	thread.join()
+	try:
+		subprocess.run(["service", "mariadb", "stop"], capture_output=True, text=True, check=True)
+		wait_for(lambda: not mariadb_answers(), 30, "MariaDB stopped (mysqladmin ping fails)")
+		down = time.time()
+		time.sleep(2)  # down long enough for the probes to meet it
+		subprocess.run(["service", "mariadb", "start"], capture_output=True, text=True, check=True)
+		wait_for(mariadb_answers, 60, "MariaDB answering again")
+		back = time.time()
+	except subprocess.CalledProcessError as error:
+		raise FaultFailed(
+			f"service mariadb {error.cmd[-1]}: {(error.stderr or error.stdout)[-200:]}"
+		) from None
+	finally:
+		time.sleep(3)
+		probing_done.set()
+		thread.join()
+		result["_db_window"] = (started - 1, time.time() + 1)
 	statuses = {}
-	for _path, status, _ in answers:
+	for _path, status, *_ in answers:
 		statuses[status] = statuses.get(status, 0) + 1
-	tracebacks = sum(1 for *_, body in answers if "Traceback" in body)
-	bare = sum(1 for *_, body in answers if "Internal Server Error" in body)
-	unavailable = [body for _, status, body in answers if status == 503]
-	french = all("indisponible" in body for body in unavailable)
-	result.setdefault("database restart", "")
-	result["database restart"] += (
-		f"restart took {took:.1f} s; {len(answers)} probes, statuses {dict(sorted(statuses.items()))}; "
-		f"tracebacks: {tracebacks}; the web server's bare 'Internal Server Error': {bare}; "
-		f"503 answers in French with 'try again': {french}; "
-		f"restarted: {supervise(site, port)}"
+	page = (ROOT / "dds_assistance" / "public" / "unavailable" / "fr.html").read_bytes()
+	data = (ROOT / "dds_assistance" / "public" / "unavailable" / "fr.json").read_bytes()
+
+	def expected(path, status, retry_after, body):
+		if status == 200:
+			return True
+		return status == 503 and retry_after == "30" and body == (data if path.startswith("/api/") else page)
+
+	unexpected = [
+		(path, status, body[:120])
+		for path, status, retry, body in answers
+		if not expected(path, status, retry, body)
+	]
+	try_again = sum(1 for _path, status, *_ in answers if status == 503)
+	result["database restart"] = (
+		f"down after {down - started:.1f} s (mysqladmin ping fails), answering again {back - started:.1f} s after "
+		f"the stop; {len(answers)} probes, statuses {dict(sorted(statuses.items()))}; the French 'try again' "
+		f"(page or JSON, Retry-After): {try_again}; anything else: {len(unexpected)}"
 	)
-	result["_db_window"] = (started - 1, time.time() + 1)
-	result["_db_tracebacks"] = tracebacks
+	if not try_again:
+		raise FaultFailed("no probe met the restart: no 'try again' answer")
+	if unexpected:
+		raise FaultFailed(
+			f"answers during the restart that are neither the page nor 'try again': {unexpected[:3]}"
+		)
 
 
 def restart_queue_redis(frappe, bench: Path, site: str, port: int, result: dict) -> None:
@@ -342,10 +467,27 @@ def restart_queue_redis(frappe, bench: Path, site: str, port: int, result: dict)
 	result["_clients_to_tell"] = len(doc.clients_to_tell("Announcement"))
 	result["_interruption"] = doc.name
 	port_queue = _redis_port(bench, "queue")
-	log(f"fault 3: interruption {doc.name} announced; the queue's Redis killed (no save) and restarted")
+	old = _redis_pid(port_queue)
+	log(
+		f"fault 3: interruption {doc.name} announced; the queue's Redis (pid {old}) killed (no save) and restarted"
+	)
 	subprocess.run(["redis-cli", "-p", port_queue, "shutdown", "nosave"], capture_output=True)
+	wait_for(lambda: not alive(old), 10, f"the queue's Redis (pid {old}) gone")
 	time.sleep(2)
-	result["queue restart"] = f"interruption {doc.name} announced; restarted: {supervise(site, port)}"
+	restarted = supervise(bench, site, port)
+	new = wait_for(lambda: _redis_pid(port_queue), 30, "a new queue Redis answering")
+	if new == old:
+		raise FaultFailed(f"the queue's Redis still has pid {old}")
+	result["queue restart"] = (
+		f"interruption {doc.name} announced; Redis {old} gone, {new} answering; restarted: {restarted}"
+	)
+
+
+def _redis_pid(port: str) -> int | None:
+	"""The PID of the Redis server answering on ``port`` (None when none answers)."""
+	answer = subprocess.run(["redis-cli", "-p", port, "info", "server"], capture_output=True, text=True)
+	found = re.search(r"^process_id:(\d+)", answer.stdout, re.M)
+	return int(found.group(1)) if found else None
 
 
 def _redis_port(bench: Path, which: str) -> str:
@@ -624,17 +766,26 @@ def main():
 		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
 	)
 	parser.add_argument("--site", required=True)
-	parser.add_argument("--url", default="http://127.0.0.1:8000")
+	parser.add_argument("--url", help="nginx's address of the site [http://127.0.0.1:<its nginx_port>]")
 	parser.add_argument("--minutes", type=float, default=10)
 	parser.add_argument("--locust", default=str(ROOT / ".venv" / "bin" / "locust"))
 	parser.add_argument("--keep", action="store_true", help="keep the invoices made")
 	parser.add_argument(
-		"--mariadb-root-password",
-		default=os.environ.get("DDS_MARIADB_ROOT_PASSWORD", ""),
-		help="to stop and start MariaDB during the load (or DDS_MARIADB_ROOT_PASSWORD)",
+		"--quiet-wait",
+		type=float,
+		default=300,
+		help="seconds to wait for other benches to leave MariaDB before its restart [300]",
+	)
+	parser.add_argument(
+		"--restart-shared-mariadb",
+		action="store_true",
+		help="restart MariaDB even while other benches' sites use it",
 	)
 	args = parser.parse_args()
 	bench = Path(os.getcwd()).resolve().parent
+	if not args.url:
+		conf = json.loads((bench / "sites" / args.site / "site_config.json").read_text())
+		args.url = f"http://127.0.0.1:{conf.get('nginx_port') or 8080}"
 	port = int(args.url.rsplit(":", 1)[1].split("/")[0])
 	frappe = connect(args.site, os.getcwd())
 	OUTPUT.mkdir(exist_ok=True)
@@ -697,17 +848,27 @@ def main():
 	def at(seconds: float):
 		time.sleep(max(0, started + seconds * scale - time.time()))
 
+	failed = []
+
+	def fault(name: str, play, *arguments):
+		try:
+			play(*arguments)
+		except FaultFailed as error:
+			failed.append(name)
+			result[name] = f"FAILED: {error}"
+			log(f"{name} FAILED: {error}")
+
 	at(60)
 	t = time.time()
-	kill_worker_mid_job(frappe, args.site, port, result)
+	fault("worker kill", kill_worker_mid_job, frappe, args.site, port, result)
 	windows["worker kill"] = (t, time.time() + 5)
 	at(180)
-	restart_mariadb(args.url, args.site, port, session, result, args.mariadb_root_password)
-	windows["database restart"] = result.pop("_db_window")
+	fault("database restart", restart_mariadb, args.url, bench, session, result, args)
+	windows["database restart"] = result.pop("_db_window", (time.time(), time.time()))
 	frappe = connect(args.site, os.getcwd())  # the runner's own connection died with it
 	at(300)
 	t = time.time()
-	restart_queue_redis(frappe, bench, args.site, port, result)
+	fault("queue restart", restart_queue_redis, frappe, bench, args.site, port, result)
 	windows["queue restart"] = (t, time.time() + 10)
 	locust.wait()
 	log("load over; waiting for the recovery (at most 15 minutes)")
@@ -730,6 +891,9 @@ def main():
 	print(f"\nreport: {OUTPUT / 'report.html'}")
 	if not args.keep:
 		cleanup(frappe, accounts["writes_per_hour"])
+	if failed:
+		print(f"\nthe run FAILED: {', '.join(failed)} did not happen as it must")
+		sys.exit(1)
 	return figures
 
 

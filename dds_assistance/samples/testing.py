@@ -14,7 +14,6 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, get_test_client, now_datetime, nowdate
 from frappe.website.page_renderers.template_page import TemplatePage
-from werkzeug.test import Client
 
 from dds_assistance.samples import records
 from dds_assistance.samples.records import (  # noqa: F401 (the names the tests use)
@@ -385,10 +384,9 @@ class WebClient:
 	context and database connection (it sees what the test committed), and the
 	session cookie kept between calls. ``login`` as any user with a password."""
 
-	def __init__(self, user: str | None = None, password: str = PORTAL_PASSWORD, application=None):
+	def __init__(self, user: str | None = None, password: str = PORTAL_PASSWORD):
 		self.site = frappe.local.site
-		# another entry point than Frappe's, such as the app's own (``dds_assistance.wsgi``)
-		self.client = Client(application, use_cookies=True) if application else get_test_client()
+		self.client = get_test_client()
 		self.csrf_token = None
 		if user:
 			self.login(user, password)
