@@ -3,8 +3,8 @@
 Generates a CAMT.053 statement of 10 000 transfers paying 10 000 open invoices
 (references written the ways clients write them, batches of 3, 10 % anomalies:
 partial payments, overpayments, unknown references, refunds), then prints the
-time to parse it (``core.payments.parse_camt053``), to match it
-(``core.payments.match``), the total and the cost per transaction; then the same
+time to parse it (``core.camt053.parse_camt053``), to match it
+(``core.transfer_matching.match``), the total and the cost per transaction; then the same
 at smaller sizes, so the cost per transaction shows whether the matching stays
 near-linear; and whether every decision is the one the generator expected.
 

@@ -14,7 +14,7 @@ serves other benches' sites at that moment), the bench's web workers restarted
 (supervisorctl), a second site made on the bench if it has none (``DDS_SECOND_SITE``,
 default ``stock.localhost``, served on port ``DDS_SECOND_SITE_PORT``, default the
 portal's + 1; MariaDB's root password from ``DDS_DB_ROOT_PASSWORD`` or the file
-dev/setup keeps). The records come from ``dds_assistance.testing`` (``bench execute``).
+dev/setup keeps). The records come from ``dds_assistance.samples.testing`` (``bench execute``).
 """
 
 import os
@@ -46,10 +46,10 @@ def site() -> str:
 @pytest.fixture(scope="session")
 def data(site):
 	"""Two portal clients and their records (``testing.portal_fixture``)."""
-	return execute(site, "dds_assistance.testing.portal_fixture")
+	return execute(site, "dds_assistance.samples.testing.portal_fixture")
 
 
 @pytest.fixture(scope="session")
 def desk(site):
 	"""The desk's staff, with their password (``testing.desk_fixture``)."""
-	return execute(site, "dds_assistance.testing.desk_fixture")
+	return execute(site, "dds_assistance.samples.testing.desk_fixture")

@@ -1,4 +1,4 @@
-"""Factur-X EN 16931 e-invoices: identifiers, XML, read-back, PDF (core/einvoice.py,
+"""Factur-X EN 16931 e-invoices: identifiers, XML, read-back, PDF (core/en16931.py, core/cii_xml.py,
 facturx_pdf.py). Framework-free: the XML is checked against the Factur-X schema
 shipped by the factur-x library, the PDF made with Debian's Ghostscript when it
 is installed."""

@@ -1,6 +1,6 @@
 """The Cross-Industry-Invoice XML (UN/CEFACT D16B, EN 16931 profile) that a Factur-X
 PDF carries: :func:`build_cii_xml` writes it from an
-:class:`~dds_assistance.core.einvoice.Invoice`; :func:`read_totals` reads the
+:class:`~dds_assistance.core.en16931.Invoice`; :func:`read_totals` reads the
 figures back out of one, to compare them with the document they came from.
 """
 

@@ -345,7 +345,7 @@ def siren_from_vat(vat_number: str | None) -> str | None:
 
 
 def check_iban(value: str) -> str:
-	"""The app's one IBAN check (``core.payments``), as an e-invoice error."""
+	"""The app's one IBAN check (``core.bank_details``), as an e-invoice error."""
 	try:
 		return bank_details.check_iban(value)
 	except bank_details.PaymentDataError:
@@ -353,7 +353,7 @@ def check_iban(value: str) -> str:
 
 
 def check_bic(value: str) -> str:
-	"""The app's one BIC check (``core.payments``), as an e-invoice error."""
+	"""The app's one BIC check (``core.bank_details``), as an e-invoice error."""
 	try:
 		return bank_details.check_bic(value)
 	except bank_details.PaymentDataError:

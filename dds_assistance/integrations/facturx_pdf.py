@@ -2,7 +2,7 @@
 
 Framework-free. The printed invoice (the Sales Invoice's print, made by
 wkhtmltopdf) is converted to PDF/A-3B by Ghostscript with an sRGB output intent,
-then the XML (``dds_assistance.core.einvoice.build_cii_xml``) is embedded as
+then the XML (``dds_assistance.core.cii_xml.build_cii_xml``) is embedded as
 ``factur-x.xml`` by the ``factur-x`` library, which also writes the Factur-X XMP
 metadata. A last pass makes the document information dictionary say exactly what
 the XMP says (PDF/A requires both to agree; factur-x 3.6 leaves the producer of

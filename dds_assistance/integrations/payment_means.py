@@ -5,7 +5,7 @@ where the site has a payment gateway.
 
 The bank details come from the Bank Account named in Assistance Settings (its
 IBAN, its Bank's BIC, its company's name); the checks and the QR code are the
-core's (``core.payments``). Reads, except ``online_payment_url``, which makes the
+core's (``core.bank_details``). Reads, except ``online_payment_url``, which makes the
 invoice's Payment Request once.
 """
 
@@ -23,7 +23,7 @@ PAYABLE_REQUEST_STATES = ("Requested", "Initiated", "Partially Paid")
 
 
 class BankDetailsError(RuleViolation):
-	"""An IBAN or a BIC refused (``core.payments.check_iban`` / ``check_bic``)."""
+	"""An IBAN or a BIC refused (``core.bank_details.check_iban`` / ``check_bic``)."""
 
 
 # ---------------------------------------------------------------------------- the company's account

@@ -5,7 +5,7 @@
 * ``payments_for(invoices, count)``: the entries of ``count`` transfers paying the
   given invoices (references written in the ways clients write them), a share of
   them anomalies (partial payments, overpayments, unknown references, refunds),
-  each transfer carrying the decision ``core.payments.match`` must give it.
+  each transfer carrying the decision ``core.transfer_matching.match`` must give it.
 
 Framework-free: the bench tests give it the invoices they made on their site.
 """
