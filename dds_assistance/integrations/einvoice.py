@@ -373,10 +373,14 @@ def queue_on_submit(doc, method=None):
 
 
 def queue_facturx(invoice: str, after_commit: bool = True):
-	"""Queue the making of the invoice's Factur-X, under its one job id."""
+	"""Queue the making of the invoice's Factur-X, under its one job id: a ticket's on
+	the default queue — its client waits for it to pay before any work (R-TKT-4) —,
+	any other (a Premium renewal, a credit note) on the long queue, where the daily
+	renewals come in bursts."""
 	from dds_assistance.background.runner import enqueue_resumable
 
-	return enqueue_resumable(FACTURX_JOB, after_commit=after_commit, invoice=invoice)
+	queue = "default" if frappe.db.get_value("Sales Invoice", invoice, TICKET_FIELD) else "long"
+	return enqueue_resumable(FACTURX_JOB, queue=queue, after_commit=after_commit, invoice=invoice)
 
 
 def pending_facturx() -> list[str]:

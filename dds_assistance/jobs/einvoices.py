@@ -8,12 +8,19 @@ them — a failed or killed attempt leaves the invoice pending for the next one,
 and Frappe removes the file a rolled-back attempt wrote. Run twice, it makes one
 Factur-X per invoice and mails the client once."""
 
+import os
+
 import frappe
 
 from dds_assistance.integrations import einvoice
 
+# a PDF is background work: its work horse yields the processor to the web workers'
+# requests (a client waiting on a page, an agent on an acceptance)
+PDF_NICENESS = 10
+
 
 def make_facturx(invoice: str) -> str | None:
+	yield_to_requests()
 	# the invoice and its XML are French (``einvoice``); a note left on the invoice is
 	# in the language of whoever submitted it
 	lang = frappe.local.lang
@@ -24,3 +31,12 @@ def make_facturx(invoice: str) -> str | None:
 		return file
 	finally:
 		frappe.local.lang = lang
+
+
+def yield_to_requests() -> None:
+	"""Lower the priority of the work horse running this job (RQ forks one per job:
+	the worker itself, and a job run inline, keep theirs)."""
+	from rq import get_current_job
+
+	if get_current_job() is not None and os.nice(0) < PDF_NICENESS:
+		os.nice(PDF_NICENESS - os.nice(0))

@@ -104,6 +104,7 @@ class TestFacturXInTheBackground(testing.AssistanceTestCase):
 		try:
 			self.assertEqual(job.get_status(), "queued")
 			self.assertEqual(job.kwargs["kwargs"], {"invoice": invoice})
+			self.assertTrue(job.origin.endswith(":default"))  # a ticket's client waits for it
 			self.assertIsNone(einvoice.queue_facturx(invoice, after_commit=False))  # never twice
 
 			# meanwhile the portal says "being prepared", and never links to a missing file
@@ -211,6 +212,7 @@ class TestFacturXInTheBackground(testing.AssistanceTestCase):
 		job = facturx_job(invoices[0])  # queued when its renewal was committed
 		try:
 			self.assertEqual(job.get_status(), "queued")
+			self.assertTrue(job.origin.endswith(":long"))  # the renewals' bursts wait there
 			make_facturx(**job.kwargs["kwargs"])
 		finally:
 			for queued in filter(None, (job, facturx_job(first_term))):
@@ -220,7 +222,7 @@ class TestFacturXInTheBackground(testing.AssistanceTestCase):
 	# ------------------------------------------------------------------ the real worker
 	def test_the_real_rq_worker_attaches_the_facturx_and_mails_the_client(self):
 		ticket, invoice = self.accepted()
-		queue = get_queue("long")
+		queue = get_queue("default")  # a ticket's invoice
 		mine = facturx_job(invoice)
 		self.assertEqual(mine.get_status(), "queued")
 		# jobs of this test site that earlier tests queued and no worker ran are dropped,
@@ -236,7 +238,7 @@ class TestFacturXInTheBackground(testing.AssistanceTestCase):
 				"frappe",
 				"worker",
 				"--queue",
-				"long",
+				"default",
 				"--burst",
 			],
 			cwd=os.path.join(get_bench_path(), "sites"),

@@ -53,13 +53,19 @@ def ensure_system_defaults():
 
 
 def ensure_masters():
-	if frappe.is_setup_complete() or (
-		frappe.db.exists("Item Group", "All Item Groups") and frappe.db.exists("Warehouse Type", "Transit")
-	):
+	"""ERPNext's basic masters on a site whose setup wizard never ran, made once: in
+	English, as ERPNext's fixtures name each other (made in French, a group's French
+	name would not be found by the records naming its parent in English)."""
+	root_group = frappe.db.get_value("Item Group", {"is_group": 1, "parent_item_group": ("in", ("", None))})
+	if frappe.is_setup_complete() or (root_group and frappe.db.exists("Warehouse Type", "Transit")):
 		return
 	from erpnext.setup.setup_wizard.operations.install_fixtures import install
 
-	install(country="France")
+	language, frappe.local.lang = frappe.local.lang, "en"
+	try:
+		install(country="France")
+	finally:
+		frappe.local.lang = language
 
 
 def ensure_company() -> str:
