@@ -198,6 +198,25 @@ def seed(frappe) -> dict:
 			.name
 		)
 	due = now_datetime() + timedelta(seconds=60)
+	# recorded as a manager's extension would be (R-TKT-10): a due time so set stands
+	# when the calendar changes during the run (a daily job extending the Holiday List,
+	# the interruption announced) — a recomputation would put the real one back
+	frappe.db.delete("Assistance SLA Extension", {"parent": sla_ticket, "parenttype": "Assistance Ticket"})
+	frappe.get_doc(
+		{
+			"doctype": "Assistance SLA Extension",
+			"parent": sla_ticket,
+			"parenttype": "Assistance Ticket",
+			"parentfield": "sla_extensions",
+			"idx": 1,
+			"previous_due": frappe.db.get_value("Assistance Ticket", sla_ticket, "response_due"),
+			"new_due": due,
+			"reason": "Exceptional circumstances",
+			"note": "Load benchmark: the first response falls due a minute into the run.",
+			"extended_by": "Administrator",
+			"extended_on": now_datetime(),
+		}
+	).db_insert()
 	frappe.db.set_value(
 		"Assistance Ticket",
 		sla_ticket,
@@ -615,7 +634,18 @@ def check(frappe, accounts: dict, created: list[dict], result: dict, since) -> d
 		"  duplicated": sum(1 for *_, n in notices if n > 1),
 		"SLA ticket": f"{ticket.sla_status}, {len(mails)} notification(s), "
 		+ (f"the first {delay:.0f} s after the due time" if delay is not None else "none"),
+		"_sla_breached_and_notified_once": ticket.sla_status == "Breached" and len(mails) == 1,
 	}
+
+
+# what must hold, else the run fails: nothing lost, nothing twice, the breach notified once
+MUST_BE_ZERO = (
+	"  of which missing in the database",
+	"  without an invoice",
+	"  with more than one",
+	"  invoiced more than once",
+	"  duplicated",
+)
 
 
 # --- the Factur-X out of the request (issue 28) -----------------------------------------
@@ -885,14 +915,19 @@ def main():
 		+ (", ".join(f"{k} {v}" for k, v in left.items() if v) or "nothing")
 	)
 	print("\nwhat must hold:")
-	for key, value in check(frappe, accounts, created, result, run_started).items():
-		print(f"  {key}: {value}")
+	held = check(frappe, accounts, created, result, run_started)
+	for key, value in held.items():
+		if not key.startswith("_"):
+			print(f"  {key}: {value}")
+	failed += [key.strip() for key in MUST_BE_ZERO if held[key]]
+	if not held["_sla_breached_and_notified_once"]:
+		failed.append("the SLA breach marked and notified once by the scheduler")
 	print_targets(figures, facturx_figures(frappe, run_started))
 	print(f"\nreport: {OUTPUT / 'report.html'}")
 	if not args.keep:
 		cleanup(frappe, accounts["writes_per_hour"])
 	if failed:
-		print(f"\nthe run FAILED: {', '.join(failed)} did not happen as it must")
+		print(f"\nthe run FAILED: {', '.join(failed)} — not as it must be")
 		sys.exit(1)
 	return figures
 
