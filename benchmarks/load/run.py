@@ -668,7 +668,8 @@ def facturx_figures(frappe, since) -> dict:
 	credit notes): the seconds from its submit (an invoice is inserted and submitted in
 	one save) to its Factur-X File's creation; the invoices without one, and with two."""
 	rows = frappe.db.sql(
-		"""select si.name, timestampdiff(microsecond, si.creation, min(f.creation)) / 1e6, count(f.name)
+		"""select si.name, timestampdiff(microsecond, si.creation, min(f.creation)) / 1e6, count(f.name),
+			if(ifnull(si.dds_assistance_ticket, '') != '', 'ticket', 'renewal or credit note')
 		from `tabSales Invoice` si
 		left join `tabFile` f on f.attached_to_doctype = 'Sales Invoice' and f.attached_to_name = si.name
 			and f.file_name like concat(si.name, '-facturx%%.pdf')
@@ -678,18 +679,28 @@ def facturx_figures(frappe, since) -> dict:
 		group by si.name""",
 		since,
 	)
-	delays = sorted(float(delay) for _name, delay, files in rows if files)
 
-	def percentile(share: float):
+	def delays_of(kind=None):
+		return sorted(float(delay) for _name, delay, files, of in rows if files and kind in (None, of))
+
+	def percentile(delays, share: float):
 		return delays[min(len(delays) - 1, int(share * len(delays)))] if delays else None
 
+	delays = delays_of()
 	return {
 		"invoices": len(rows),
-		"p50": percentile(0.50),
-		"p95": percentile(0.95),
+		"p50": percentile(delays, 0.50),
+		"p95": percentile(delays, 0.95),
 		"max": delays[-1] if delays else None,
-		"without": sum(1 for *_, files in rows if not files),
-		"with two or more": sum(1 for *_, files in rows if files > 1),
+		"without": sum(1 for _name, _delay, files, _of in rows if not files),
+		"with two or more": sum(1 for _name, _delay, files, _of in rows if files > 1),
+		# a ticket's (the default queue: its client waits to pay) and the renewals' (the
+		# long queue, where the daily job's burst waits)
+		"by kind": {
+			kind: (len(kind_delays), percentile(kind_delays, 0.5), percentile(kind_delays, 0.95))
+			for kind in ("ticket", "renewal or credit note")
+			for kind_delays in [delays_of(kind)]
+		},
 	}
 
 
@@ -725,6 +736,9 @@ def print_targets(figures: dict, facturx: dict) -> None:
 	print("\nissue 28's targets:")
 	for target, value, met in verdicts:
 		print(f"  {target}: {value} — {'met' if met else 'NOT met'}")
+	for kind, (count, p50, p95) in facturx["by kind"].items():
+		if count:
+			print(f"    of which {kind}: {count} invoices, p50 {p50:.1f} s, p95 {p95:.1f} s")
 
 
 def cleanup(frappe, writes_per_hour: int | None = None) -> None:
