@@ -95,6 +95,8 @@ def seed(frappe) -> dict:
 	today = nowdate()
 	plan_item = ensure_plan_item()
 	technician = ensure_staff_user("load.tech@example.com", ["Assistance Technician"])
+	# the support manager the first-response notifications go to (R-TKT-9)
+	ensure_staff_user("load.manager@example.com", ["Assistance Manager"])
 	accounts = {"password": PASSWORD, "prefix": PREFIX, "clients": [], "agents": []}
 
 	def set_password(user: str):
