@@ -8,15 +8,10 @@ them — a failed or killed attempt leaves the invoice pending for the next one,
 and Frappe removes the file a rolled-back attempt wrote. Run twice, it makes one
 Factur-X per invoice and mails the client once."""
 
-import os
-
 import frappe
 
+from dds_assistance.background.runner import yield_to_requests
 from dds_assistance.integrations import einvoice
-
-# a PDF is background work: its work horse yields the processor to the web workers'
-# requests (a client waiting on a page, an agent on an acceptance)
-PDF_NICENESS = 10
 
 
 def make_facturx(invoice: str) -> str | None:
@@ -31,12 +26,3 @@ def make_facturx(invoice: str) -> str | None:
 		return file
 	finally:
 		frappe.local.lang = lang
-
-
-def yield_to_requests() -> None:
-	"""Lower the priority of the work horse running this job (RQ forks one per job:
-	the worker itself, and a job run inline, keep theirs)."""
-	from rq import get_current_job
-
-	if get_current_job() is not None and os.nice(0) < PDF_NICENESS:
-		os.nice(PDF_NICENESS - os.nice(0))
