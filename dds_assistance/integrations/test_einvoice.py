@@ -11,9 +11,11 @@ client downloads its own e-invoices from the portal, and only its own."""
 from datetime import date, datetime
 from decimal import Decimal
 from html import unescape
+from unittest.mock import patch
 
 import facturx
 import frappe
+import pdfkit
 from frappe.utils import flt, getdate
 
 from dds_assistance.api import portal as portal_api
@@ -217,6 +219,26 @@ class TestEInvoice(testing.AssistanceTestCase):
 		einvoice.attach_facturx(frappe.get_doc("Sales Invoice", amended.name))
 		self.assertNotEqual(einvoice.facturx_file(amended.name), first)
 		self.attached(amended.name)  # still one
+
+	def test_the_print_is_not_held_by_wkhtmltopdfs_script_delay(self):
+		"""wkhtmltopdf would wait 200 ms for scripts Frappe has disabled: the print asks
+		for none, and is still a PDF."""
+		ticket = self.ticket()
+		invoice = frappe.get_doc("Sales Invoice", ticket.accept()["sales_invoice"])
+		commands, to_pdf = [], pdfkit.PDFKit.to_pdf
+
+		def recording(kit, path=None):
+			commands.append(list(kit.command(path)))
+			return to_pdf(kit, path)
+
+		with patch.object(pdfkit.PDFKit, "to_pdf", recording):
+			pdf = einvoice.printed_pdf(invoice)
+		self.assertTrue(pdf.startswith(b"%PDF"))
+		self.assertEqual(len(commands), 1)
+		command = commands[0]
+		self.assertIn("--disable-javascript", command)
+		self.assertIn("--javascript-delay", command)
+		self.assertEqual(command[command.index("--javascript-delay") + 1], "0")
 
 	def test_an_invoice_the_app_did_not_make_has_none(self):
 		other = self.draft_copy(self.ticket_invoice())
