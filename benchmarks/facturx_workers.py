@@ -1,8 +1,9 @@
 """The Factur-X out of the request (issue 28), with real RQ workers on a bench site.
 
-Starts ``--workers`` RQ workers of the long queue (``bench worker --queue long``,
-processes of their own, stopped at the end), then accepts ``--tickets`` on-demand
-tickets one after the other as an agent does — each acceptance is the endpoint's
+Starts ``--workers`` RQ workers of the queue of a ticket's Factur-X
+(``einvoice.TICKET_FACTURX_QUEUE``: ``bench worker --queue default``, processes of
+their own, stopped at the end), then accepts ``--tickets`` on-demand tickets one
+after the other as an agent does — each acceptance is the endpoint's
 work and its commit, as a web worker runs it (without HTTP) — and waits for every
 invoice's Factur-X PDF to be attached by the workers. Prints, side by side:
 
@@ -14,7 +15,7 @@ invoice's Factur-X PDF to be attached by the workers. Prints, side by side:
 * what must hold: one Factur-X per invoice, one acknowledgement per ticket.
 
 Everything it makes is removed at the end (invoices with their files; the tickets
-stay, as the load benchmark's do). Jobs other runs left in the long queue are run
+stay, as the load benchmark's do). Jobs other runs left in that queue are run
 by the workers too: best on a quiet site.
 
     cd ~/frappe-bench/sites && ../env/bin/python <app>/benchmarks/facturx_workers.py --site SITE \\
@@ -51,7 +52,7 @@ def summary(values: list[float], unit: str, scale: float = 1) -> str:
 	)
 
 
-def start_workers(count: int, sites_path: str) -> list[subprocess.Popen]:
+def start_workers(count: int, queue: str, sites_path: str) -> list[subprocess.Popen]:
 	return [
 		subprocess.Popen(
 			[
@@ -61,7 +62,7 @@ def start_workers(count: int, sites_path: str) -> list[subprocess.Popen]:
 				"frappe",
 				"worker",
 				"--queue",
-				"long",
+				queue,
 				"--quiet",
 			],
 			cwd=sites_path,
@@ -126,8 +127,9 @@ def main():
 			made.append(invoice)
 
 		# now: the request checks and queues; the workers make the PDFs
-		waiting_before = get_queue("long").count  # other work the workers will do first
-		workers = start_workers(args.workers, sites_path)
+		queue = einvoice.TICKET_FACTURX_QUEUE
+		waiting_before = get_queue(queue).count  # other work the workers will do first
+		workers = start_workers(args.workers, queue, sites_path)
 		time.sleep(3)  # the workers are listening
 		requests, submitted = [], {}
 		tickets = []
@@ -175,10 +177,10 @@ def main():
 			for ticket in tickets
 		}
 
-		print(f"Factur-X out of the request on {args.site}: {args.workers} RQ worker(s) of the long queue")
+		print(f"Factur-X out of the request on {args.site}: {args.workers} RQ worker(s) of the {queue} queue")
 		print(
 			f"  ({os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.2f}; "
-			f"{waiting_before} other job(s) waiting in the long queue at the start)"
+			f"{waiting_before} other job(s) waiting in that queue at the start)"
 		)
 		if inline:
 			print(

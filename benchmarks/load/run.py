@@ -3,9 +3,10 @@
 Seeds 50 clients with portal accounts (half of them Premium, due for renewal
 today), 5 agents, the remote sessions awaiting consent, 100 more Premium plans
 due for renewal and a ticket whose first response falls due a minute into the
-run; then, while locust plays 50 portal clients and 5 agents
-(``locustfile.py``) through nginx, against the site ``dev/serve-production-like``
-serves (bench's supervisor and nginx configurations):
+run; waits until the workers have made the Factur-X of the first-term invoices
+it made (yesterday's work, done before the morning); then, while locust plays 50
+portal clients and 5 agents (``locustfile.py``) through nginx, against the site
+``dev/serve-production-like`` serves (bench's supervisor and nginx configurations):
 
 1. the daily subscription job is started and its RQ worker killed with SIGKILL
    in the middle of it: the worker and its work horse must be gone, and supervisor
@@ -841,6 +842,12 @@ def main():
 	log("removing what a previous run left, then seeding the clients, agents, sessions and plans")
 	cleanup(frappe)
 	accounts = seed(frappe)
+	# the morning starts with yesterday's work done: the first-term invoices the seed
+	# made have their Factur-X from the workers before the load, or the renewals' would
+	# queue behind them and their delay count the seed's
+	settled = time.time()
+	wait_for(lambda: frappe.db.commit() or facturx_pending(frappe) == 0, 900, "the seeded invoices' Factur-X")
+	log(f"the seeded invoices' Factur-X made by the workers in {time.time() - settled:.0f} s")
 	accounts_file, errors_file, created_file = (
 		OUTPUT / "accounts.json",
 		OUTPUT / "errors.jsonl",
