@@ -512,15 +512,10 @@ def _direct_debit_errors(invoice: Invoice) -> list[EInvoiceError]:
 	errors = []
 	if not (invoice.mandate_reference or "").strip():
 		errors.append(EInvoiceError("missing_mandate_reference"))
-	if not (invoice.creditor_id or "").strip():
+	try:
+		sepa_debit.check_creditor_id(invoice.creditor_id)  # refuses an empty one too
+	except RuleError:
 		errors.append(EInvoiceError("missing_creditor_id", role="seller", party=invoice.seller.legal_name))
-	else:
-		try:
-			sepa_debit.check_creditor_id(invoice.creditor_id)
-		except RuleError:
-			errors.append(
-				EInvoiceError("missing_creditor_id", role="seller", party=invoice.seller.legal_name)
-			)
 	if not (invoice.debtor_iban or "").strip():
 		errors.append(EInvoiceError("missing_debtor_iban", role="buyer", party=invoice.buyer.legal_name))
 	else:

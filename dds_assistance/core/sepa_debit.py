@@ -112,13 +112,6 @@ def _compact(value) -> str:
 	return "".join(str(value or "").split()).replace("-", "").upper()
 
 
-def creditor_check_digits(country: str, national_id: str) -> str:
-	"""The two check digits of a creditor identifier (ISO 7064 mod 97-10 over the
-	national identifier, the country code and "00"; letters count A=10 … Z=35)."""
-	digits = "".join(str(int(c, 36)) for c in _compact(national_id) + country.upper() + "00")
-	return f"{98 - int(digits) % 97:02d}"
-
-
 def check_creditor_id(value: str | None) -> str:
 	"""The creditor identifier (ICS) in its compact form, its check digits verified;
 	a French one has a six-character national identifier (13 characters in all)."""
@@ -130,10 +123,10 @@ def check_creditor_id(value: str | None) -> str:
 		valid = len(text) == 13
 	if valid:
 		try:
-			at_02.validate(text)
+			at_02.validate(text)  # ISO 7064 mod 97-10 over the national identifier
 		except StdnumError:
 			valid = False
-	if not valid or creditor_check_digits(text[:2], text[7:]) != text[2:4]:
+	if not valid:
 		raise DirectDebitError("invalid_creditor_id", str(value or "").strip())
 	return text
 
@@ -478,8 +471,9 @@ class Debit:
 
 
 def _cents(amount, what: str) -> int:
-	value = bank_details._money(amount).quantize(bank_details.CENT)
-	if value <= 0 or value != bank_details._money(amount):
+	exact = bank_details._money(amount)
+	value = exact.quantize(bank_details.CENT)
+	if value <= 0 or value != exact:
 		raise DirectDebitError("invalid_amount", str(amount), what)
 	return int(value * 100)
 

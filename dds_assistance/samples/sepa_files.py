@@ -14,8 +14,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from lxml import etree
+from stdnum.eu import at_02
 
-from dds_assistance.core.sepa_debit import creditor_check_digits
 from dds_assistance.samples.camt_files import COMPANY_IBAN
 
 CAMT053 = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
@@ -25,7 +25,8 @@ CAMT054 = "urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"
 def make_creditor_id(national_id: str, country: str = "FR", business_code: str = "ZZZ") -> str:
 	"""A creditor identifier with its check digits (``FR`` + check + ``ZZZ`` + id): test data."""
 	national_id = "".join(national_id.split()).upper()
-	return f"{country.upper()}{creditor_check_digits(country, national_id)}{business_code}{national_id}"
+	check = at_02.calc_check_digits(f"{country}00{business_code}{national_id}")
+	return f"{country.upper()}{check}{business_code}{national_id}"
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,6 @@ ACTION_FIELDS = (
 # given when the plan is made, then changed only by its actions (R-SUB-3: the renewal
 # ends by a notice, never by unticking it)
 KEPT_FIELDS = ("customer", "auto_renew")
-LIVE_STATUSES = (core.SCHEDULED, core.ACTIVE, core.NOTICE_GIVEN, core.SUSPENDED)
 SUBSCRIPTION_FIELD = "dds_premium_subscription"
 TERM_FIELD = "dds_subscription_term"
 
@@ -274,9 +273,9 @@ class PremiumSubscription(Document):
 		"""One live subscription per client at a time."""
 		other = frappe.db.get_value(
 			"Premium Subscription",
-			{"customer": self.customer, "name": ("!=", self.name), "status": ("in", LIVE_STATUSES)},
+			{"customer": self.customer, "name": ("!=", self.name), "status": ("in", core.LIVE_STATUSES)},
 		)
-		if other and self.status in LIVE_STATUSES + ("",):
+		if other and self.status in core.LIVE_STATUSES + ("",):
 			frappe.throw(
 				_("Client {0} already has a live Premium subscription: {1}.").format(
 					frappe.bold(self.customer), frappe.bold(other)
