@@ -325,7 +325,8 @@ def direct_debit_of(invoice: str) -> dict | None:
 def invoices_to_collect(company: str, collection_date, scheme: str, batch: str | None = None):
 	"""(rows, left out) of a batch of ``collection_date`` and ``scheme``: the debited
 	renewal invoices due by then, each with its mandate, amount and sequence type
-	(FRST, RCUR); the others with the reason they cannot be collected (French)."""
+	(FRST, RCUR); the others, by invoice, with the reasons they cannot be collected
+	(translated)."""
 	collection_date = getdate(collection_date)
 	si = frappe.qb.DocType("Sales Invoice")
 	invoices = (
@@ -377,7 +378,7 @@ def invoices_to_collect(company: str, collection_date, scheme: str, batch: str |
 			as_list=True,
 		)
 	)
-	rows, left_out = [], []
+	rows, left_out = [], {}
 	for invoice in invoices:
 		mandate = mandates.get(invoice[MANDATE_FIELD])
 		facts = mandate_facts(mandate) if mandate else None
@@ -392,7 +393,7 @@ def invoices_to_collect(company: str, collection_date, scheme: str, batch: str |
 		)
 		refusals = core.collection_refusals(item, collection_date, scheme)
 		if refusals:
-			left_out += [_(core.REFUSALS[code]).format(*args) for code, *args in refusals]
+			left_out[invoice.name] = [_(core.REFUSALS[code]).format(*args) for code, *args in refusals]
 			continue
 		rows.append(
 			{

@@ -211,6 +211,29 @@ class TestDirectDebit(testing.AssistanceTestCase):
 		).insert()
 		return doc
 
+	def test_an_invoice_a_batch_cannot_collect_is_refused_with_its_own_reason_in_french(self):
+		mandate = self.sign()["name"]
+		renewal = self.plan()[0]
+		frappe.set_user(self.user)
+		try:
+			portal_api.revoke_mandate(mandate)
+		finally:
+			frappe.set_user("Administrator")
+		frappe.local.lang = "fr"
+		try:
+			with self.assertRaises(frappe.ValidationError) as refused:
+				frappe.get_doc(
+					{
+						"doctype": "Direct Debit Batch",
+						"collection_date": renewal.dds_debit_date,
+						"scheme": "CORE",
+						"invoices": [{"sales_invoice": renewal.name}],
+					}
+				).insert()
+		finally:
+			frappe.local.lang = "en"
+		self.assertIn(f"{renewal.name} : le mandat {mandate} a été révoqué", str(refused.exception))
+
 	def test_batch_file_statement_credit_then_returns_stop_the_mandate(self):
 		mandate = self.sign()["name"]
 		invoices = self.plan()

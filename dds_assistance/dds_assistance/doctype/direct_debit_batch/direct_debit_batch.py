@@ -54,7 +54,7 @@ class DirectDebitBatch(Document):
 			self.company, self.collection_date, self.scheme, self.name if not self.is_new() else None
 		)
 		self.flags.dds_action = True
-		self.left_out = "\n".join(left_out) or None
+		self.left_out = "\n".join(line for lines in left_out.values() for line in lines) or None
 		collectable = {row["sales_invoice"]: row for row in rows}
 		if fill:
 			self.set("invoices", rows)
@@ -64,7 +64,7 @@ class DirectDebitBatch(Document):
 			if row.sales_invoice in collectable:
 				row.update(collectable[row.sales_invoice])
 			else:
-				reasons = [line for line in left_out if line.startswith(f"{row.sales_invoice}:")]
+				reasons = left_out.get(row.sales_invoice)
 				wrong.append(
 					reasons[0]
 					if reasons
