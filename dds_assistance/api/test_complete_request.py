@@ -71,3 +71,9 @@ class TestCompleteRequest(testing.AssistanceTestCase):
 		response = self.complete(theirs.name, serial_no="SN-INTRUS")
 		self.assertEqual(response.status_code, 404)
 		self.assertFalse(frappe.db.get_value(TICKET, theirs.name, "serial_no"))
+
+	def test_more_about_the_incident_is_bounded_as_a_description(self):
+		details = "Le module se ferme à l'ouverture du projet. " * 100  # 4 400 characters
+		response = self.complete(self.incomplete.name, serial_no="SN-9002", details=details)
+		self.assertEqual(response.status_code, 200, response.get_data(as_text=True)[:300])
+		self.assertIn("SN-9002", frappe.db.get_value(TICKET, self.incomplete.name, "serial_no"))

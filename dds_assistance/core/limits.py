@@ -67,6 +67,8 @@ INTEGER_RANGE = (-1_000_000_000, 1_000_000_000)
 # arguments whose text may be longer than a name: what a person writes, a chart's filters
 ARGUMENT_LENGTHS = {
 	**MAXIMA,
+	# what a client adds to an incomplete request is more of its description
+	"details": MAXIMA["description"],
 	"filters": 10_000,
 	# a list sent as JSON text: its items are names
 	"tickets": LIST_ITEMS * (NAME_LENGTH + 3) + 2,
