@@ -351,9 +351,6 @@ def sign_mandate(
 	refuse_if_suspended(customer)
 	if not frappe.utils.cint(accept_mandate):
 		frappe.throw(_("Tick the box to sign the mandate."), title=_("SEPA Mandate"))
-	for text in (debtor_name, iban, place, bic):
-		if text and len(text) > 140:
-			frappe.throw(_("A field of the mandate is too long."), title=_("Text Too Long"))
 	doc = frappe.get_doc(
 		{
 			"doctype": "SEPA Mandate",

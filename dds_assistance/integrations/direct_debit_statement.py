@@ -31,11 +31,16 @@ from dds_assistance.integrations.sepa_debit import BATCH, BATCH_ROW
 LIVE_STATES = (sepa_debit.PENDING, sepa_debit.COLLECTED)
 
 
+def reason_text(code: str | None) -> str:
+	"""A return reason code in words, in the language being spoken."""
+	template, extra = sepa_debit.reason_message(code)
+	return _(template).format(*extra)
+
+
 def explanation(decision: core.DebitDecision) -> str:
 	args = list(decision.args)
 	if decision.action == core.RETURN:  # the reason's own text, in French too
-		template, extra = sepa_debit.reason_message(decision.return_code)
-		args[-1] = _(template).format(*extra)
+		args[-1] = reason_text(decision.return_code)
 	return _(decision.message).format(*args)
 
 
@@ -85,13 +90,10 @@ def record(transaction, decision: core.DebitDecision, account, statement_name=No
 	debits. Returns (Bank Transaction, reconciled)."""
 	from dds_assistance.integrations import bank_statement
 
-	referred = (
-		decision.invoice if decision.invoice and frappe.db.exists("Sales Invoice", decision.invoice) else None
-	)
 	name = bank_statement.insert_bank_transaction(
 		transaction,
 		account,
-		bank_statement.decided_fields(decision.reason, explanation(decision), referred),
+		bank_statement.decided_fields(decision.reason, explanation(decision), decision.invoice),
 		customer=decision.customer,
 		statement_name=statement_name,
 	)
@@ -103,9 +105,15 @@ def record(transaction, decision: core.DebitDecision, account, statement_name=No
 	return name, False
 
 
-def _row(debit: core.Debit):
-	return frappe.get_doc(
-		BATCH_ROW, {"parent": debit.batch, "end_to_end_id": debit.end_to_end_id, "parenttype": BATCH}
+def _locked_row(debit: core.Debit) -> frappe._dict:
+	"""The debit's batch row, locked and read as it now is (a locking read sees the
+	last committed state, whatever this transaction read before)."""
+	return frappe.db.get_value(
+		BATCH_ROW,
+		{"parent": debit.batch, "end_to_end_id": debit.end_to_end_id, "parenttype": BATCH},
+		["name", "state", "payment_entry"],
+		as_dict=True,
+		for_update=True,
 	)
 
 
@@ -119,15 +127,16 @@ def collect(bank_transaction: str, transaction, decision: core.DebitDecision, ac
 	day = transaction.booking_date or transaction.value_date or getdate()
 	vouchers = []
 	for debit in decision.debits:
-		row = _row(debit)
-		frappe.db.get_value(BATCH_ROW, row.name, "name", for_update=True)
+		row = _locked_row(debit)
 		if row.state != sepa_debit.PENDING:
 			frappe.throw(_("The debit of {0} is no longer pending.").format(debit.invoice))
 		payment = bank_statement.pay_invoice(
 			debit.invoice, flt(debit.amount, 2), transaction.id, day, account
 		)
-		row.db_set(
-			{"state": sepa_debit.COLLECTED, "payment_entry": payment, "bank_transaction": bank_transaction}
+		frappe.db.set_value(
+			BATCH_ROW,
+			row.name,
+			{"state": sepa_debit.COLLECTED, "payment_entry": payment, "bank_transaction": bank_transaction},
 		)
 		vouchers.append(
 			{"payment_doctype": "Payment Entry", "payment_name": payment, "amount": flt(debit.amount, 2)}
@@ -141,21 +150,21 @@ def undo(bank_transaction: str, transaction, decision: core.DebitDecision):
 	"""A returned debit: its payment cancelled (the invoice open again), the reason
 	recorded, the mandate's failures counted, the client told."""
 	debit = decision.debits[0]
-	row = _row(debit)
-	frappe.db.get_value(BATCH_ROW, row.name, "name", for_update=True)
+	row = _locked_row(debit)
 	if row.payment_entry and frappe.db.get_value("Payment Entry", row.payment_entry, "docstatus") == 1:
 		payment = frappe.get_doc("Payment Entry", row.payment_entry)
 		payment.flags.ignore_permissions = True
 		payment.cancel()
-	template, extra = sepa_debit.reason_message(decision.return_code)
-	row.db_set(
+	frappe.db.set_value(
+		BATCH_ROW,
+		row.name,
 		{
 			"state": sepa_debit.REJECTED if decision.rejected else sepa_debit.RETURNED,
 			"return_reason_code": decision.return_code,
-			"return_reason": _(template).format(*extra),
+			"return_reason": reason_text(decision.return_code),
 			"returned_on": transaction.booking_date or getdate(),
 			"bank_transaction": bank_transaction,
-		}
+		},
 	)
 	refresh_batch(debit.batch)
 	mandate = frappe.get_doc("SEPA Mandate", debit.mandate)
@@ -186,12 +195,11 @@ def tell_client(debit: core.Debit, decision: core.DebitDecision, mandate) -> lis
 	if not recipients:
 		return []
 	transfer = payment_means.transfer_details(invoice.name)
-	template, extra = sepa_debit.reason_message(decision.return_code)
 	with client_language(recipients[0]):
 		lines = [
 			_("Hello,"),
 			_("The direct debit of {0} for invoice {1} was returned by your bank: {2}").format(
-				dds_money(debit.amount, "EUR"), invoice.name, _(template).format(*extra)
+				dds_money(debit.amount, "EUR"), invoice.name, reason_text(decision.return_code)
 			),
 		]
 		if transfer:

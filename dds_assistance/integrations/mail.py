@@ -7,7 +7,7 @@ from email.utils import formataddr
 import frappe
 
 from dds_assistance.context.clients import client_emails
-from dds_assistance.context.language import client_language, language_of  # noqa: F401 (the mails' language)
+from dds_assistance.context.language import client_language  # noqa: F401 (the mails' language)
 
 TICKET = "Assistance Ticket"
 

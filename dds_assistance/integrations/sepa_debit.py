@@ -41,10 +41,6 @@ class DirectDebitRefused(RuleViolation):
 	"""Direct-debit data or a collection refused (the message says why)."""
 
 
-def refusal(error: RuleError) -> str:
-	return _(error.message).format(*error.args_)
-
-
 def installed() -> bool:
 	return frappe.get_meta("Sales Invoice").has_field(MANDATE_FIELD)
 

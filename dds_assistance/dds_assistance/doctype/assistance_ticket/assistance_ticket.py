@@ -29,6 +29,7 @@ from dds_assistance.core import tickets as core
 from dds_assistance.core.errors import RuleError
 from dds_assistance.guards.field_guards import guard_fields
 from dds_assistance.guards.refusals import ClientSuspendedError, field_label, throw_rule
+from dds_assistance.integrations import einvoice
 from dds_assistance.integrations.sales_invoice import make_ticket_invoice, payment_state
 
 # R-TKT-2: the tariff and the terms in force when the request was made — recorded
@@ -73,7 +74,6 @@ ACTION_FIELDS = (
 # given when the request is recorded, then changed only by an action: who the client
 # is (R-TKT-1, R-TKT-11) and when the request arrived (R-TKT-10: the due time runs from it)
 KEPT_FIELDS = ("customer", "received_at", "raised_by")
-FACTURX_PENDING = "dds_facturx_pending"  # on Sales Invoice (integrations.einvoice)
 SLA_NOTIFIED = (core_sla.AT_RISK, core_sla.BREACHED)
 
 
@@ -170,10 +170,8 @@ class AssistanceTicket(Document):
 
 	def onload(self):
 		"""The desk says when the invoice's e-invoice is still being made in the background."""
-		if self.sales_invoice and frappe.get_meta("Sales Invoice").has_field(FACTURX_PENDING):
-			self.set_onload(
-				"facturx_pending", frappe.db.get_value("Sales Invoice", self.sales_invoice, FACTURX_PENDING)
-			)
+		if self.sales_invoice:
+			self.set_onload("facturx_pending", einvoice.facturx_pending(self.sales_invoice))
 
 	def on_trash(self):
 		if frappe.db.exists("Remote Session", {"ticket": self.name}):
