@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dds_assistance.core.tickets import ON_DEMAND, PREMIUM, REJECTED
+from dds_assistance.core.tickets import ON_DEMAND, PREMIUM, REJECTED, late_window_applies
 
 RECEIVED = "Request Received"
 NOT_A_CLIENT = "Not a Client"
@@ -104,5 +104,5 @@ def contents(*, missing: Sequence[str], coverage: str | None, sender_held: bool,
 		on_demand=coverage == ON_DEMAND,
 		covered=coverage == PREMIUM,
 		sender_to_confirm=bool(sender_held),
-		late=bool(late) and coverage == ON_DEMAND,
+		late=bool(late) and late_window_applies(coverage),
 	)

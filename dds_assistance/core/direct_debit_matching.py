@@ -94,7 +94,7 @@ def _tokens(text: str) -> list[str]:
 def is_return(t: BankTransaction) -> bool:
 	"""An R-transaction: a return reason, or a direct debit's return bank code on a
 	debit or a reversal."""
-	if getattr(t, "return_reason", ""):
+	if t.return_reason:
 		return True
 	if t.is_credit and not t.reversal:
 		return False
@@ -133,7 +133,7 @@ def _credit(t, by_e2e, by_block, used) -> DebitDecision | None:
 		return None
 	named = [by_e2e[token] for token in _tokens(t.end_to_end_id) if token in by_e2e]
 	if not named:
-		text = " ".join((getattr(t, "batch_id", "") or "", t.reference_text, t.additional_info))
+		text = " ".join((t.batch_id, t.reference_text, t.additional_info))
 		blocks = [block for token in dict.fromkeys(_tokens(text)) for block in [by_block.get(token)] if block]
 		named = [debit for block in blocks for debit in block]
 	named = [debit for debit in named if debit.state == PENDING and debit.end_to_end_id not in used]
@@ -166,7 +166,7 @@ def _credit(t, by_e2e, by_block, used) -> DebitDecision | None:
 
 
 def _return(t, by_e2e, used) -> DebitDecision:
-	code = (getattr(t, "return_reason", "") or "").upper()
+	code = t.return_reason.upper()
 	template, extra = reason_message(code)
 	candidates = [by_e2e[token] for token in _tokens(t.end_to_end_id) if token in by_e2e]
 	candidates += [

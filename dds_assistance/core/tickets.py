@@ -169,6 +169,11 @@ def check_incident_time(incident_at: datetime | None, received_at: datetime) -> 
 		)
 
 
+def late_window_applies(coverage: str | None) -> bool:
+	"""R-TKT-7: the late-request window is the CGV's (art. 5), for on-demand tickets."""
+	return coverage == ON_DEMAND
+
+
 def is_late_request(
 	calendar: BusinessCalendar,
 	incident_at: datetime | None,
@@ -179,7 +184,7 @@ def is_late_request(
 	"""R-TKT-7: a request received more than ``window_hours`` business hours after
 	the incident is late. The window is the CGV's (art. 5): it applies to on-demand
 	tickets; a request without incident time, or covered by Premium, is not late."""
-	if incident_at is None or coverage != ON_DEMAND:
+	if incident_at is None or not late_window_applies(coverage):
 		return False
 	check_incident_time(incident_at, received_at)
 	return calendar.business_hours_between(incident_at, received_at) > timedelta(hours=window_hours)
