@@ -35,6 +35,18 @@ def client_language(address: str | None):
 		yield
 
 
+@contextmanager
+def user_language():
+	"""Translate what is written inside (a note, an explanation) for the user who
+	queued the work: a job speaks the site's language otherwise."""
+	lang = frappe.local.lang
+	frappe.set_user_lang(frappe.session.user)
+	try:
+		yield
+	finally:
+		frappe.local.lang = lang
+
+
 def portal_language() -> str:
 	"""The language of the portal for the session user: their own, else French; a
 	visitor's, the one they picked on the website (Frappe's language cookie), else French."""

@@ -9,6 +9,7 @@
 import frappe
 from frappe import _
 
+from dds_assistance.context.language import user_language
 from dds_assistance.integrations import bank_statement
 
 STATEMENT = "Assistance Bank Statement"
@@ -16,21 +17,13 @@ STATEMENT = "Assistance Bank Statement"
 
 def import_statement(statement: str):
 	# the explanations left on the Bank Transactions are in the language of the accountant
-	lang = frappe.local.lang
-	frappe.set_user_lang(frappe.session.user)
-	try:
+	with user_language():
 		_import(statement)
-	finally:
-		frappe.local.lang = lang
 
 
 def match_other_transactions():
-	lang = frappe.local.lang
-	frappe.set_user_lang(frappe.session.user)
-	try:
+	with user_language():
 		return bank_statement.match_other_transactions()
-	finally:
-		frappe.local.lang = lang
 
 
 def _import(statement: str):

@@ -11,6 +11,7 @@ Factur-X per invoice and mails the client once."""
 import frappe
 
 from dds_assistance.background.runner import yield_to_requests
+from dds_assistance.context.language import user_language
 from dds_assistance.integrations import einvoice
 
 
@@ -18,11 +19,7 @@ def make_facturx(invoice: str) -> str | None:
 	yield_to_requests()
 	# the invoice and its XML are French (``einvoice``); a note left on the invoice is
 	# in the language of whoever submitted it
-	lang = frappe.local.lang
-	frappe.set_user_lang(frappe.session.user)
-	try:
+	with user_language():
 		file = einvoice.complete_facturx(invoice)
 		frappe.db.commit()
 		return file
-	finally:
-		frappe.local.lang = lang
