@@ -21,6 +21,14 @@ def mails(doctype: str, name: str) -> int:
 	return frappe.db.count("Email Queue", {"reference_doctype": doctype, "reference_name": name})
 
 
+def restore_template(name: str, subject: str):
+	"""The shipped wording back, committed: a mail sent meanwhile may have committed the
+	test's own (Frappe's e-mail queue commits as it sends), which no rollback undoes."""
+	frappe.db.set_value("Email Template", name, "subject", subject)
+	frappe.db.commit()
+	frappe.clear_document_cache("Email Template", name)
+
+
 class TestNotifications(testing.AssistanceTestCase):
 	@classmethod
 	def setUpClass(cls):
@@ -124,8 +132,9 @@ class TestNotifications(testing.AssistanceTestCase):
 		)
 
 		template = frappe.get_doc("Email Template", "DDS Request Received")
+		self.addCleanup(restore_template, template.name, template.subject)
 		template.subject = "Bien reçu : {{ doc.subject }} (#{{ doc.name }})"
-		template.save()  # a manager rewords it (rolled back after the test)
+		template.save()  # a manager rewords it
 		self.assertEqual(acknowledgement.acknowledge(ticket), acknowledgement.core.RECEIVED)
 		[message] = frappe.get_all("Email Queue", filters={"reference_name": ticket.name}, pluck="message")
 		self.assertIn("Bien re", message)
